@@ -1,0 +1,102 @@
+import { type ContainerInfo, detectContainer, type ReadOptions } from "./detect-container.ts";
+import { GuardError } from "./errors.ts";
+import { FENCE_NAMES, type FenceName, fenceEnvName, summarizeFences } from "./fence-summary.ts";
+import { type Fences, readDisk, readFences, scratchDir } from "./read-fences.ts";
+
+/** Upper bounds the fences must meet; each named one must be in force and no larger. */
+export type FenceRequirements = Partial<Record<Exclude<FenceName, "disk">, number>> & {
+  /** The disk fence: a directory whose filesystem holds at most `max` bytes. */
+  disk?: number | { path?: string; max: number };
+};
+
+/** What {@link ensureFenced} found: the container evidence and the fences in force. */
+export interface FencedContext {
+  container: ContainerInfo;
+  fences: Fences;
+  /** The requirements that were checked (given, or read from BRINK_FENCE_*). */
+  required: FenceRequirements;
+}
+
+const HOW_TO =
+  "Run it through brink (brink run / brink exec), or in a container with hard limits and BRINK_DESTRUCTIVE=1.";
+
+/** Reads BRINK_FENCE_* variables into requirements; a malformed value is a GuardError. */
+export function requirementsFromEnv(env: Record<string, string | undefined>): FenceRequirements {
+  const out: Record<string, number> = {};
+  for (const name of FENCE_NAMES) {
+    const raw = env[fenceEnvName(name)];
+    if (raw === undefined || raw === "") continue;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) {
+      throw new GuardError(
+        "BAD_REQUIREMENT",
+        `${fenceEnvName(name)}=${raw} is not a positive number; set it to the limit in bytes or a count.`,
+      );
+    }
+    out[name] = n;
+  }
+  return out as FenceRequirements;
+}
+
+function fmt(n: number): string {
+  return n >= 2 ** 20 ? `${n} (${(n / 2 ** 20).toFixed(1)} MiB)` : String(n);
+}
+
+/**
+ * Refuses destructive work unless BRINK_DESTRUCTIVE=1 is set, a container is detected, and
+ * every required fence is in force and no larger than asked. With no requirements, every
+ * fence named in a BRINK_FENCE_* variable is checked. Returns what it read.
+ *
+ * @throws {GuardError} code NOT_DESTRUCTIVE, NOT_CONTAINED, FENCE_MISSING, FENCE_TOO_LARGE or BAD_REQUIREMENT
+ * @example
+ * const { fences } = ensureFenced({ memory: 128 * 2 ** 20, nofile: 256, disk: { path: "/scratch", max: 100 * 2 ** 20 } });
+ */
+export function ensureFenced(
+  requirements?: FenceRequirements,
+  options: ReadOptions = {},
+): FencedContext {
+  const env = options.env ?? process.env;
+  if (env.BRINK_DESTRUCTIVE !== "1") {
+    throw new GuardError(
+      "NOT_DESTRUCTIVE",
+      `refusing destructive work: BRINK_DESTRUCTIVE is not 1. ${HOW_TO}`,
+    );
+  }
+  const container = detectContainer(options);
+  if (!container.contained) {
+    throw new GuardError(
+      "NOT_CONTAINED",
+      `refusing destructive work: no container detected (no /.dockerenv, /run/.containerenv, container cgroup, or overlay root). ${HOW_TO}`,
+    );
+  }
+  const required = requirements ?? requirementsFromEnv(env);
+  const fences = readFences(options);
+  const have = summarizeFences(fences);
+  if (fences.swap && have.memory != null) have.memory += fences.swap;
+  for (const [name, want] of Object.entries(required) as [
+    FenceName,
+    FenceRequirements[FenceName],
+  ][]) {
+    if (want === undefined) continue;
+    let limit = typeof want === "number" ? want : want.max;
+    let actual = have[name];
+    if (name === "disk") {
+      const path = typeof want === "object" ? (want.path ?? scratchDir(env)) : scratchDir(env);
+      actual = readDisk(options.root ?? "/", path)?.total ?? null;
+      limit = typeof want === "number" ? want : want.max;
+    }
+    if (actual == null) {
+      throw new GuardError(
+        "FENCE_MISSING",
+        `refusing destructive work: no ${name} fence is in force (wanted at most ${fmt(limit)}). ${HOW_TO}`,
+      );
+    }
+    if (actual > limit) {
+      throw new GuardError(
+        "FENCE_TOO_LARGE",
+        `refusing destructive work: the ${name} fence is ${fmt(actual)}, larger than the ${fmt(limit)} asked. Lower the container's ${name} limit.`,
+      );
+    }
+  }
+  return { container, fences, required };
+}

@@ -1,0 +1,24 @@
+/** Why the guard refused. */
+export type GuardErrorCode =
+  | "NOT_DESTRUCTIVE"
+  | "NOT_CONTAINED"
+  | "FENCE_MISSING"
+  | "FENCE_TOO_LARGE"
+  | "BAD_REQUIREMENT";
+
+/**
+ * The one error class of `@brink/guard`. `code` says what is missing; the message says how
+ * to run properly.
+ *
+ * @example
+ * try { ensureFenced() } catch (e) { if (e instanceof GuardError) console.error(e.code, e.message) }
+ */
+export class GuardError extends Error {
+  override readonly name = "GuardError";
+  readonly code: GuardErrorCode;
+
+  constructor(code: GuardErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

@@ -1,0 +1,32 @@
+import type { Fences } from "./read-fences.ts";
+
+/** The fence names brink uses in reports, environment variables and requirements. */
+export const FENCE_NAMES = ["memory", "disk", "stack", "nofile", "pids", "cpus"] as const;
+export type FenceName = (typeof FENCE_NAMES)[number];
+
+/** One number per fence, as reports show it: bytes, counts or cpus; null where none holds. */
+export type FenceSummary = Record<FenceName, number | null>;
+
+/** The environment variable that carries a requested fence, e.g. BRINK_FENCE_MEMORY. */
+export function fenceEnvName(name: FenceName): string {
+  return `BRINK_FENCE_${name.toUpperCase()}`;
+}
+
+/**
+ * Flattens {@link Fences} to the numbers a report shows: the memory limit, the scratch
+ * directory's total bytes, the hard stack and nofile limits (a process may raise its soft
+ * limit up to the hard one), pids and cpus.
+ *
+ * @example
+ * summarizeFences(readFences()) // { memory: 134217728, disk: 104857600, stack: 1048576, ... }
+ */
+export function summarizeFences(f: Fences): FenceSummary {
+  return {
+    memory: f.memory,
+    disk: f.disk?.total ?? null,
+    stack: f.stack.hard ?? f.stack.soft,
+    nofile: f.nofile.hard ?? f.nofile.soft,
+    pids: f.pids,
+    cpus: f.cpus,
+  };
+}
