@@ -1,0 +1,88 @@
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import type Docker from "dockerode";
+import { BrinkError } from "../errors.ts";
+import { collectImageInputs, type ImageBase, type ImageInputs, parentDirs } from "./image-inputs.ts";
+import { LABEL, LABEL_INPUTS, LABEL_RUN } from "./labels.ts";
+
+/** The probe image to run, and whether this call built it. */
+export interface ProbeImage {
+  tag: string;
+  hash: string;
+  built: boolean;
+}
+
+function writeContext(inputs: ImageInputs, dir: string): void {
+  for (const d of parentDirs(inputs.files)) mkdirSync(join(dir, d), { recursive: true });
+  for (const f of inputs.files) {
+    const to = join(dir, f.dest);
+    if (f.text !== undefined) writeFileSync(to, f.text);
+    else {
+      try {
+        linkSync(realpathSync(f.src as string), to);
+      } catch {
+        copyFileSync(f.src as string, to);
+      }
+    }
+  }
+}
+
+/** Builds from a context directory; build errors come back inside the output, not as err. */
+async function build(docker: Docker, dir: string, inputs: ImageInputs, runId: string): Promise<void> {
+  // The context is packed with tar(1): dockerode's own packer skipped nested directories.
+  const tar = Bun.spawn(["tar", "-cf", "-", "-C", dir, "."], { stdout: "pipe", stderr: "pipe" });
+  const stream = await docker.buildImage(Readable.fromWeb(tar.stdout as never), {
+      t: inputs.tag,
+      rm: true,
+      forcerm: true,
+    labels: { [LABEL]: "1", [LABEL_RUN]: runId, [LABEL_INPUTS]: inputs.hash },
+  });
+  const output = await new Promise<Array<{ error?: string; errorDetail?: { message?: string } }>>(
+    (resolve, reject) => docker.modem.followProgress(stream, (err, out) => (err ? reject(err) : resolve(out))),
+  );
+  if ((await tar.exited) !== 0) throw new Error(`tar failed: ${await new Response(tar.stderr).text()}`);
+  const failed = output.find((o) => o.error || o.errorDetail);
+  if (failed) throw new Error(failed.errorDetail?.message ?? failed.error);
+}
+
+/**
+ * Returns the probe image, building it offline when its inputs changed (a content hash in
+ * its tag and label), so a warm run starts at once. Build failures carry the engine's message.
+ *
+ * @example
+ * const image = await ensureImage(docker, { runId, onBuild: () => spinner.start("building") });
+ */
+export async function ensureImage(
+  docker: Docker,
+  options: { runId: string; base?: ImageBase; onBuild?: () => void },
+): Promise<ProbeImage> {
+  const inputs = collectImageInputs(options.base ?? imageBaseFromEnv());
+  try {
+    await docker.getImage(inputs.tag).inspect();
+    return { tag: inputs.tag, hash: inputs.hash, built: false };
+  } catch {
+    // not there yet: build it
+  }
+  options.onBuild?.();
+  const dir = mkdtempSync(join(tmpdir(), "brink-image-"));
+  try {
+    writeContext(inputs, dir);
+    await build(docker, dir, inputs, options.runId);
+  } catch (e) {
+    throw new BrinkError(
+      "IMAGE_BUILD_FAILED",
+      `building the probe image failed: ${(e as Error).message}`,
+      { cause: e },
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { tag: inputs.tag, hash: inputs.hash, built: true };
+}
+
+/** BRINK_IMAGE_BASE=oven selects the official Bun base; anything else the offline build. */
+export function imageBaseFromEnv(env = process.env): ImageBase {
+  return env.BRINK_IMAGE_BASE === "oven" ? "oven" : "scratch";
+}

@@ -1,0 +1,84 @@
+import { fenceEnvName } from "@brink/guard";
+import type Docker from "dockerode";
+import { LABEL, LABEL_RUN } from "./labels.ts";
+
+/** The fences of one container: bytes for sizes, counts, cpus. */
+export interface Limits {
+  memory: number;
+  disk: number;
+  stack: number;
+  nofile: number;
+  pids: number;
+  cpus: number;
+}
+
+/** What brink asks the engine for, before it becomes dockerode's create options. */
+export interface ContainerSpec {
+  image: string;
+  runId: string;
+  cmd: string[];
+  limits: Limits;
+  /** Host directory mounted read-only at /work (local engines only). */
+  project?: string;
+  env?: Record<string, string>;
+  labels?: Record<string, string>;
+}
+
+/** The user probes and commands run as: not root. */
+export const CONTAINER_USER = "10001:10001";
+export const SCRATCH = "/scratch";
+
+/**
+ * Turns a spec into create options with every fence and hardening of DESIGN.md: no
+ * network, read-only root, all capabilities dropped, no new privileges, a non-root user,
+ * Memory = MemorySwap, pids, cpus, nofile and stack ulimits, a size-limited tmpfs at
+ * /scratch, and the dev.brink labels.
+ *
+ * @example
+ * await docker.createContainer(createOptions({ image, runId, cmd: ["-e", "0"], limits }));
+ */
+export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
+  const { limits } = spec;
+  const env: Record<string, string> = {
+    BRINK_DESTRUCTIVE: "1",
+    BRINK_SCRATCH: SCRATCH,
+    TMPDIR: SCRATCH,
+    HOME: SCRATCH,
+    [fenceEnvName("memory")]: String(limits.memory),
+    [fenceEnvName("disk")]: String(limits.disk),
+    [fenceEnvName("stack")]: String(limits.stack),
+    [fenceEnvName("nofile")]: String(limits.nofile),
+    [fenceEnvName("pids")]: String(limits.pids),
+    [fenceEnvName("cpus")]: String(limits.cpus),
+    ...spec.env,
+  };
+  return {
+    Image: spec.image,
+    Cmd: spec.cmd,
+    User: CONTAINER_USER,
+    WorkingDir: "/work",
+    Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+    Labels: { [LABEL]: "1", [LABEL_RUN]: spec.runId, ...spec.labels },
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+    NetworkDisabled: false,
+    HostConfig: {
+      NetworkMode: "none",
+      ReadonlyRootfs: true,
+      CapDrop: ["ALL"],
+      SecurityOpt: ["no-new-privileges"],
+      Memory: limits.memory,
+      MemorySwap: limits.memory,
+      PidsLimit: limits.pids,
+      NanoCpus: Math.round(limits.cpus * 1e9),
+      Ulimits: [
+        { Name: "nofile", Soft: limits.nofile, Hard: limits.nofile },
+        { Name: "stack", Soft: limits.stack, Hard: limits.stack },
+      ],
+      Tmpfs: { [SCRATCH]: `rw,nosuid,nodev,size=${limits.disk},mode=1777` },
+      Binds: spec.project ? [`${spec.project}:/work:ro`] : [],
+      LogConfig: { Type: "json-file", Config: { "max-size": "20m", "max-file": "1" } },
+    },
+  };
+}

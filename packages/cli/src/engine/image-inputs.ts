@@ -1,0 +1,104 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { BrinkError } from "../errors.ts";
+import { REPO_ROOT } from "../paths.ts";
+
+/** Which Dockerfile: the offline FROM scratch one, or the official Bun base (needs a registry). */
+export type ImageBase = "scratch" | "oven";
+
+/** A file of the build context: copied from `src`, or written from `text`. */
+export interface ContextFile {
+  dest: string;
+  src?: string;
+  text?: string;
+}
+
+/** Everything the probe image is built from, and a hash of it all. */
+export interface ImageInputs {
+  base: ImageBase;
+  files: ContextFile[];
+  hash: string;
+  tag: string;
+}
+
+/** Host programs the image carries besides Bun: sleep for the pids probes, strace for sweeps. */
+const EXTRA_PROGRAMS = ["sleep", "strace"];
+
+function which(name: string): string | null {
+  for (const dir of (process.env.PATH ?? "/usr/bin:/bin").split(":")) {
+    const p = join(dir, name);
+    if (existsSync(p) && statSync(p).isFile()) return p;
+  }
+  return null;
+}
+
+/** Shared libraries a dynamically linked program needs, from `ldd`. */
+export function sharedLibraries(program: string): string[] {
+  const r = Bun.spawnSync(["ldd", program], { stdout: "pipe", stderr: "pipe" });
+  if (r.exitCode !== 0) return [];
+  return r.stdout
+    .toString()
+    .split("\n")
+    .map((l) => /=>\s*(\/\S+)/.exec(l)?.[1] ?? /^\s*(\/\S+)/.exec(l)?.[1])
+    .filter((p): p is string => !!p);
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+  );
+}
+
+/** The Bun binary to put in the image: BRINK_BUN_BINARY, else the one running brink. */
+export function bunBinary(): string {
+  return process.env.BRINK_BUN_BINARY || process.execPath;
+}
+
+/**
+ * Lists the build context of the probe image and hashes it, so an unchanged image is reused.
+ *
+ * @example
+ * const inputs = collectImageInputs("scratch"); // inputs.tag === "brink-probe:3f2a..."
+ */
+export function collectImageInputs(base: ImageBase = "scratch"): ImageInputs {
+  const dockerfile = join(REPO_ROOT, "docker", base === "oven" ? "Dockerfile.oven" : "Dockerfile");
+  if (!existsSync(dockerfile)) {
+    throw new BrinkError("IMAGE_BUILD_FAILED", `${dockerfile} is missing; reinstall brink`);
+  }
+  const files: ContextFile[] = [
+    { dest: "Dockerfile", src: dockerfile },
+    { dest: ".dockerignore", src: join(REPO_ROOT, "docker", ".dockerignore") },
+    { dest: "rootfs/etc/passwd", text: "root:x:0:0:root:/:/nonexistent\nbrink:x:10001:10001:brink:/scratch:/nonexistent\n" },
+    { dest: "rootfs/etc/group", text: "root:x:0:\nbrink:x:10001:\n" },
+  ];
+  for (const pkg of ["guard", "probes"]) {
+    const dir = join(REPO_ROOT, "packages", pkg);
+    for (const f of [join(dir, "package.json"), ...walk(join(dir, "src"))]) {
+      files.push({ dest: `rootfs/node_modules/@brink/${pkg}/${relative(dir, f)}`, src: f });
+    }
+  }
+  const programs: [string, string][] = [];
+  if (base === "scratch") programs.push([bunBinary(), "usr/local/bin/bun"]);
+  for (const name of EXTRA_PROGRAMS) {
+    const p = which(name);
+    if (p) programs.push([p, `usr/bin/${name}`]);
+  }
+  const libs = new Set<string>();
+  for (const [src, dest] of programs) {
+    files.push({ dest: `rootfs/${dest}`, src });
+    if (base === "scratch") for (const lib of sharedLibraries(src)) libs.add(lib);
+  }
+  for (const lib of libs) files.push({ dest: `rootfs${lib}`, src: lib });
+  const hasher = new Bun.CryptoHasher("sha256");
+  for (const f of files.sort((a, b) => a.dest.localeCompare(b.dest))) {
+    hasher.update(`${f.dest}\0`);
+    hasher.update(f.text ?? String(Bun.hash(readFileSync(f.src as string))));
+  }
+  const hash = hasher.digest("hex");
+  return { base, files, hash, tag: `brink-probe:${hash.slice(0, 16)}` };
+}
+
+/** Directories a context file needs. */
+export function parentDirs(files: ContextFile[]): string[] {
+  return [...new Set(files.map((f) => dirname(f.dest)))];
+}

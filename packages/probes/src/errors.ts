@@ -1,0 +1,24 @@
+/** Why a probe-side operation failed. */
+export type ProbeErrorCode =
+  | "UNFENCED"
+  | "BAD_OPTION"
+  | "BAD_SUITE"
+  | "TIMEOUT"
+  | "WORKER_FAILED"
+  | "UNEXPECTED";
+
+/**
+ * The one error class of `@brink/probes`, with a string `code` and the `cause` kept.
+ *
+ * @example
+ * throw new ProbeError("BAD_OPTION", "fraction 1.5 is not in (0, 1]; pass e.g. 0.9");
+ */
+export class ProbeError extends Error {
+  override readonly name = "ProbeError";
+  readonly code: ProbeErrorCode;
+
+  constructor(code: ProbeErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

@@ -1,0 +1,21 @@
+export { ProbeError, type ProbeErrorCode } from "./errors.ts";
+export { loadSuite, probesOf } from "./load-suite.ts";
+export * as pressure from "./pressure/index.ts";
+export * from "./pressure/index.ts";
+export {
+  CATEGORIES,
+  type Category,
+  defineProbe,
+  type Expectation,
+  isProbe,
+  type Observed,
+  type Probe,
+  type ProbeContext,
+  type ProbeOutcome,
+  type Status,
+  verdict,
+} from "./probe.ts";
+export { encodeEvent, parseEventLine, type ProbeResult, type RunnerEvent } from "./protocol.ts";
+export { probeTimeout, type RunProbeOptions, runProbe } from "./run-probe.ts";
+export { type Selection, selectProbes } from "./select-probes.ts";
+export { builtinProbes } from "./suite/index.ts";

@@ -1,0 +1,115 @@
+import { closeSync, openSync } from "node:fs";
+import { createServer, type Server, type Socket, connect } from "node:net";
+import { Worker } from "node:worker_threads";
+import { ProbeError } from "../errors.ts";
+import { firstMessage, Pressure, split } from "./pressure.ts";
+import { positive, requireFence } from "./require-fence.ts";
+
+/** Options of {@link openDescriptors}. */
+export interface OpenDescriptorsOptions {
+  /** "file" opens `path` again and again; "socket" connects to a loopback server. @default "file" */
+  kind?: "file" | "socket";
+  /** Stop at this many descriptors; without it, go until an error (EMFILE). */
+  target?: number;
+  /** Worker threads opening at once (files only). @default 1 */
+  workers?: number;
+  /** @default "/dev/null" */
+  path?: string;
+}
+
+/** Descriptors held open. */
+export class FdPressure extends Pressure {
+  constructor(
+    /** Descriptors opened by this call. */
+    readonly opened: number,
+    /** The error that stopped it (e.g. "EMFILE"), or null when the target was reached. */
+    readonly error: string | null,
+    /** The nofile limit the guard read. */
+    readonly limit: number | null,
+    private readonly fds: number[],
+    private readonly sockets: Socket[],
+    private readonly server: Server | null,
+    private readonly workers: Worker[],
+  ) {
+    super();
+  }
+
+  protected async free(): Promise<void> {
+    for (const fd of this.fds) closeSync(fd);
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+async function openSockets(target: number): Promise<{ sockets: Socket[]; error: string | null; server: Server }> {
+  const accepted: Socket[] = [];
+  const server = createServer((s) => accepted.push(s));
+  server.on("error", () => {});
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  const sockets: Socket[] = [];
+  let error: string | null = null;
+  while (sockets.length < target) {
+    const code = await new Promise<string | null>((resolve) => {
+      try {
+        const s = connect(port, "127.0.0.1");
+        const timer = setTimeout(() => resolve("ETIMEDOUT"), 5000);
+        s.once("connect", () => (clearTimeout(timer), sockets.push(s), resolve(null)));
+        s.once("error", (e: NodeJS.ErrnoException) => (clearTimeout(timer), resolve(e.code ?? e.message)));
+      } catch (e) {
+        resolve((e as NodeJS.ErrnoException).code ?? String(e));
+      }
+    });
+    if (code) {
+      error = code;
+      break;
+    }
+  }
+  return { sockets: [...sockets, ...accepted], error, server };
+}
+
+/**
+ * Opens descriptors until EMFILE (or `target`), from worker threads at once for files.
+ *
+ * @example
+ * await using fds = await openDescriptors({ kind: "file", workers: 4 });
+ * console.log(fds.opened, fds.error, fds.limit); // 250 "EMFILE" 256
+ */
+export async function openDescriptors(options: OpenDescriptorsOptions = {}): Promise<FdPressure> {
+  const { fences } = requireFence("nofile", "openDescriptors");
+  const target = Math.floor(positive("target", options.target) ?? Number.POSITIVE_INFINITY);
+  const limit = fences.nofile.soft;
+  if (options.kind === "socket") {
+    const { sockets, error, server } = await openSockets(target);
+    return new FdPressure(sockets.length, error, limit, [], sockets, server, []);
+  }
+  const workers = Math.floor(positive("workers", options.workers) ?? 1);
+  const path = options.path ?? "/dev/null";
+  if (workers === 1) {
+    const fds: number[] = [];
+    let error: string | null = null;
+    while (fds.length < target) {
+      try {
+        fds.push(openSync(path, "r"));
+      } catch (e) {
+        error = (e as NodeJS.ErrnoException).code ?? String(e);
+        break;
+      }
+    }
+    return new FdPressure(fds.length, error, limit, fds, [], null, []);
+  }
+  const shares = Number.isFinite(target) ? split(target, workers) : Array(workers).fill(-1);
+  const pool = shares.map(
+    (share) => new Worker(new URL("./fd-worker.ts", import.meta.url), { workerData: { share, path } }),
+  );
+  try {
+    const reports = await Promise.all(pool.map((w) => firstMessage<{ fds: number[]; error: string | null }>(w)));
+    const fds = reports.flatMap((r) => r.fds);
+    const error = reports.find((r) => r.error)?.error ?? null;
+    return new FdPressure(fds.length, error, limit, fds, [], null, pool);
+  } catch (e) {
+    await Promise.all(pool.map((w) => w.terminate()));
+    throw new ProbeError("WORKER_FAILED", `openDescriptors: ${(e as Error).message}`, { cause: e });
+  }
+}

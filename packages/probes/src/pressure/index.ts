@@ -1,0 +1,7 @@
+export { type FillDiskOptions, DiskPressure, fillDisk } from "./disk.ts";
+export { FdPressure, type OpenDescriptorsOptions, openDescriptors } from "./fd.ts";
+export { type HoldMemoryOptions, holdMemory, MemoryPressure } from "./memory.ts";
+export { PidsPressure, type SpawnProcessesOptions, spawnProcesses } from "./pids.ts";
+export { Pressure } from "./pressure.ts";
+export { requireFence } from "./require-fence.ts";
+export { exhaustStack, StackPressure, type StackShape } from "./stack.ts";

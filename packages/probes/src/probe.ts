@@ -1,0 +1,92 @@
+import type { Fences, FenceSummary } from "@brink/guard";
+import type * as pressure from "./pressure/index.ts";
+
+/** The resource a probe exhausts; also the container it runs in. */
+export const CATEGORIES = ["oom", "disk", "stack", "fd", "pids"] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** What the probe's code should do under pressure: fail gracefully, or be killed by the fence. */
+export type Expectation = "graceful" | "killed";
+
+/** A result's status. */
+export type Status = "pass" | "fail" | "error" | "skip" | "killed";
+
+/** What a probe saw: error codes, counts reached, recovery times, leaked descriptors... */
+export type Observed = Record<string, unknown>;
+
+/** What a probe's `run` gets. */
+export interface ProbeContext {
+  /** The fences the guard read inside this container. */
+  fences: Fences;
+  fence: FenceSummary;
+  /** A directory of its own below the scratch directory, emptied after the probe. */
+  scratch: string;
+  /** Aborts when the probe's timeout passes. */
+  signal: AbortSignal;
+  /** Free text for the report of a failing probe (goes to stderr). */
+  log(...parts: unknown[]): void;
+  /** The pressure generators. */
+  pressure: typeof pressure;
+}
+
+/** A probe's outcome as `run` returns it: pass or fail with what it observed. */
+export interface ProbeOutcome {
+  ok: boolean;
+  message: string;
+  observed: Observed;
+}
+
+/** A probe: one destructive check of one resource. */
+export interface Probe {
+  /** Unique id, `<category>.<name>`, e.g. "fd.exhaust-until-emfile". */
+  id: string;
+  category: Category;
+  title: string;
+  /** @default "graceful" */
+  expected: Expectation;
+  /** Per-probe timeout in ms. @default 30000 */
+  timeoutMs?: number;
+  run(ctx: ProbeContext): Promise<ProbeOutcome> | ProbeOutcome;
+}
+
+/**
+ * Defines a probe, filling in defaults and checking the id.
+ *
+ * @example
+ * export default defineProbe({
+ *   id: "fd.my-pool-survives-emfile", category: "fd", title: "my pool survives EMFILE",
+ *   async run(ctx) {
+ *     await using fds = await ctx.pressure.openDescriptors({ kind: "file" });
+ *     return verdict(fds.error === "EMFILE", `stopped at ${fds.opened}`, { opened: fds.opened });
+ *   },
+ * });
+ */
+export function defineProbe(
+  probe: Omit<Probe, "expected"> & { expected?: Expectation },
+): Probe {
+  if (!/^[a-z0-9]+\.[a-z0-9][a-z0-9.-]*$/.test(probe.id)) {
+    throw new TypeError(`probe id "${probe.id}" must look like "category.name" (lowercase, dashes)`);
+  }
+  if (!CATEGORIES.includes(probe.category)) {
+    throw new TypeError(`probe ${probe.id}: category "${probe.category}" is not one of ${CATEGORIES.join(", ")}`);
+  }
+  return { expected: "graceful", ...probe };
+}
+
+/**
+ * Builds a probe outcome from a condition and what was observed.
+ *
+ * @example
+ * return verdict(err?.code === "ENOSPC", `write stopped with ${err?.code}`, { code: err?.code });
+ */
+export function verdict(ok: boolean, message: string, observed: Observed = {}): ProbeOutcome {
+  return { ok, message, observed };
+}
+
+/** Tells a probe object from anything else a suite module exports. */
+export function isProbe(value: unknown): value is Probe {
+  const p = value as Probe;
+  return (
+    typeof p === "object" && p !== null && typeof p.id === "string" && typeof p.run === "function"
+  );
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bun
+/**
+ * The in-container runner: guard first, then the NDJSON protocol on stdout.
+ *
+ *   bun packages/probes/src/runner.ts [--category a,b] [--probe id,...] [--suite FILE]... [--builtin]
+ *
+ * Exit codes: 0 ran (whatever the verdicts), 2 usage error, 3 refused (not fenced).
+ */
+import { writeSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { ensureFenced, scratchDir, summarizeFences } from "@brink/guard";
+import { ProbeError } from "./errors.ts";
+import type { Category, Probe } from "./probe.ts";
+import { encodeEvent, type RunnerEvent } from "./protocol.ts";
+import { probeTimeout, runProbe } from "./run-probe.ts";
+import { loadSuite } from "./load-suite.ts";
+import { selectProbes } from "./select-probes.ts";
+import { builtinProbes } from "./suite/index.ts";
+
+function emit(e: RunnerEvent): void {
+  writeSync(1, encodeEvent(e));
+}
+
+function fail(code: number, message: string): never {
+  process.stderr.write(`brink runner: ${message}\n`);
+  process.exit(code);
+}
+
+const list = (v: string | undefined) => (v ? v.split(",").map((s) => s.trim()).filter(Boolean) : []);
+
+async function main(): Promise<void> {
+  let args: ReturnType<typeof parse>;
+  function parse() {
+    return parseArgs({
+      options: {
+        category: { type: "string" },
+        probe: { type: "string" },
+        suite: { type: "string", multiple: true },
+        builtin: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    }).values;
+  }
+  try {
+    args = parse();
+  } catch (e) {
+    fail(2, `${(e as Error).message}; see --help`);
+  }
+  if (args.help) {
+    process.stdout.write("usage: runner.ts [--category a,b] [--probe id,...] [--suite FILE]... [--builtin]\n");
+    return;
+  }
+  // Guard first: no pressure, no suite code, before the fences are known to hold.
+  let fenced: ReturnType<typeof ensureFenced>;
+  try {
+    fenced = ensureFenced();
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    emit({ event: "refused", code: err.code ?? "UNEXPECTED", message: err.message });
+    fail(3, err.message);
+  }
+  let probes: Probe[] = [];
+  try {
+    const suites = args.suite ?? [];
+    if (!suites.length || args.builtin) probes.push(...builtinProbes);
+    for (const s of suites) probes.push(...(await loadSuite(s)));
+    probes = selectProbes(probes, { categories: list(args.category) as Category[], ids: list(args.probe) });
+  } catch (e) {
+    fail(2, e instanceof ProbeError ? e.message : String(e));
+  }
+  const fence = summarizeFences(fenced.fences);
+  emit({ event: "fence", fences: fenced.fences, fence, container: fenced.container, bun: Bun.version });
+  for (const probe of probes) {
+    emit({ event: "start", id: probe.id, timeoutMs: probeTimeout(probe) });
+    const result = await runProbe(probe, { fences: fenced.fences, fence, scratchRoot: scratchDir() });
+    emit({ event: "result", ...result });
+  }
+  emit({ event: "done", total: probes.length });
+}
+
+await main();
