@@ -15,7 +15,7 @@ export {
   type Status,
   verdict,
 } from "./probe.ts";
-export { encodeEvent, parseEventLine, type ProbeResult, type RunnerEvent } from "./protocol.ts";
+export { encodeEvent, type ProbeResult, parseEventLine, type RunnerEvent } from "./protocol.ts";
 export { probeTimeout, type RunProbeOptions, runProbe } from "./run-probe.ts";
 export { type Selection, selectProbes } from "./select-probes.ts";
 export { builtinProbes } from "./suite/index.ts";

@@ -22,7 +22,10 @@ export function probesOf(mod: Record<string, unknown>): Probe[] {
 export async function loadSuite(path: string): Promise<Probe[]> {
   const abs = resolve(path);
   if (!existsSync(abs)) {
-    throw new ProbeError("BAD_SUITE", `suite file ${path} does not exist; pass the path of a .ts file that exports probes`);
+    throw new ProbeError(
+      "BAD_SUITE",
+      `suite file ${path} does not exist; pass the path of a .ts file that exports probes`,
+    );
   }
   let mod: Record<string, unknown>;
   try {

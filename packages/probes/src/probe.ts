@@ -1,4 +1,4 @@
-import type { Fences, FenceSummary } from "@brink/guard";
+import type { FenceSummary, Fences } from "@brink/guard";
 import type * as pressure from "./pressure/index.ts";
 
 /** The resource a probe exhausts; also the container it runs in. */
@@ -61,14 +61,16 @@ export interface Probe {
  *   },
  * });
  */
-export function defineProbe(
-  probe: Omit<Probe, "expected"> & { expected?: Expectation },
-): Probe {
+export function defineProbe(probe: Omit<Probe, "expected"> & { expected?: Expectation }): Probe {
   if (!/^[a-z0-9]+\.[a-z0-9][a-z0-9.-]*$/.test(probe.id)) {
-    throw new TypeError(`probe id "${probe.id}" must look like "category.name" (lowercase, dashes)`);
+    throw new TypeError(
+      `probe id "${probe.id}" must look like "category.name" (lowercase, dashes)`,
+    );
   }
   if (!CATEGORIES.includes(probe.category)) {
-    throw new TypeError(`probe ${probe.id}: category "${probe.category}" is not one of ${CATEGORIES.join(", ")}`);
+    throw new TypeError(
+      `probe ${probe.id}: category "${probe.category}" is not one of ${CATEGORIES.join(", ")}`,
+    );
   }
   return { expected: "graceful", ...probe };
 }

@@ -1,4 +1,4 @@
-import type { ContainerInfo, Fences, FenceSummary } from "@brink/guard";
+import type { ContainerInfo, FenceSummary, Fences } from "@brink/guard";
 import type { Category, Expectation, Observed, Status } from "./probe.ts";
 
 /** One probe's result, as the runner streams it and the reports hold it. */

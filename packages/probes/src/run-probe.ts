@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Fences, FenceSummary } from "@brink/guard";
+import type { FenceSummary, Fences } from "@brink/guard";
 import { ProbeError } from "./errors.ts";
 import * as pressure from "./pressure/index.ts";
 import type { Probe, ProbeOutcome } from "./probe.ts";
@@ -69,7 +69,13 @@ export async function runProbe(probe: Probe, options: RunProbeOptions): Promise<
   }
   const durationMs = Math.round(performance.now() - started);
   if (outcome === "timeout") {
-    return { ...base, status: "error", durationMs, message: `timed out after ${timeoutMs} ms`, observed: { timeoutMs } };
+    return {
+      ...base,
+      status: "error",
+      durationMs,
+      message: `timed out after ${timeoutMs} ms`,
+      observed: { timeoutMs },
+    };
   }
   if ("thrown" in outcome) {
     const e = outcome.thrown as Error & { code?: string };
@@ -93,5 +99,11 @@ export async function runProbe(probe: Probe, options: RunProbeOptions): Promise<
       observed: outcome.observed,
     };
   }
-  return { ...base, status: outcome.ok ? "pass" : "fail", durationMs, message: outcome.message, observed: outcome.observed };
+  return {
+    ...base,
+    status: outcome.ok ? "pass" : "fail",
+    durationMs,
+    message: outcome.message,
+    observed: outcome.observed,
+  };
 }

@@ -10,10 +10,10 @@ import { writeSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ensureFenced, scratchDir, summarizeFences } from "@brink/guard";
 import { ProbeError } from "./errors.ts";
+import { loadSuite } from "./load-suite.ts";
 import type { Category, Probe } from "./probe.ts";
 import { encodeEvent, type RunnerEvent } from "./protocol.ts";
 import { probeTimeout, runProbe } from "./run-probe.ts";
-import { loadSuite } from "./load-suite.ts";
 import { selectProbes } from "./select-probes.ts";
 import { builtinProbes } from "./suite/index.ts";
 
@@ -26,7 +26,13 @@ function fail(code: number, message: string): never {
   process.exit(code);
 }
 
-const list = (v: string | undefined) => (v ? v.split(",").map((s) => s.trim()).filter(Boolean) : []);
+const list = (v: string | undefined) =>
+  v
+    ? v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 
 async function main(): Promise<void> {
   let args: ReturnType<typeof parse>;
@@ -48,7 +54,9 @@ async function main(): Promise<void> {
     fail(2, `${(e as Error).message}; see --help`);
   }
   if (args.help) {
-    process.stdout.write("usage: runner.ts [--category a,b] [--probe id,...] [--suite FILE]... [--builtin]\n");
+    process.stdout.write(
+      "usage: runner.ts [--category a,b] [--probe id,...] [--suite FILE]... [--builtin]\n",
+    );
     return;
   }
   // Guard first: no pressure, no suite code, before the fences are known to hold.
@@ -65,15 +73,28 @@ async function main(): Promise<void> {
     const suites = args.suite ?? [];
     if (!suites.length || args.builtin) probes.push(...builtinProbes);
     for (const s of suites) probes.push(...(await loadSuite(s)));
-    probes = selectProbes(probes, { categories: list(args.category) as Category[], ids: list(args.probe) });
+    probes = selectProbes(probes, {
+      categories: list(args.category) as Category[],
+      ids: list(args.probe),
+    });
   } catch (e) {
     fail(2, e instanceof ProbeError ? e.message : String(e));
   }
   const fence = summarizeFences(fenced.fences);
-  emit({ event: "fence", fences: fenced.fences, fence, container: fenced.container, bun: Bun.version });
+  emit({
+    event: "fence",
+    fences: fenced.fences,
+    fence,
+    container: fenced.container,
+    bun: Bun.version,
+  });
   for (const probe of probes) {
     emit({ event: "start", id: probe.id, timeoutMs: probeTimeout(probe) });
-    const result = await runProbe(probe, { fences: fenced.fences, fence, scratchRoot: scratchDir() });
+    const result = await runProbe(probe, {
+      fences: fenced.fences,
+      fence,
+      scratchRoot: scratchDir(),
+    });
     emit({ event: "result", ...result });
   }
   emit({ event: "done", total: probes.length });

@@ -22,7 +22,10 @@ export function selectProbes(all: Probe[], sel: Selection): Probe[] {
   const known = new Set(all.map((p) => p.id));
   const missing = (sel.ids ?? []).filter((id) => !known.has(id));
   if (missing.length) {
-    throw new ProbeError("BAD_OPTION", `unknown probe id ${missing.join(", ")}; \`brink list\` shows the ids`);
+    throw new ProbeError(
+      "BAD_OPTION",
+      `unknown probe id ${missing.join(", ")}; \`brink list\` shows the ids`,
+    );
   }
   return all.filter(
     (p) =>

@@ -1,10 +1,23 @@
-import { copyFileSync, linkSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import type Docker from "dockerode";
 import { BrinkError } from "../errors.ts";
-import { collectImageInputs, type ImageBase, type ImageInputs, parentDirs } from "./image-inputs.ts";
+import {
+  collectImageInputs,
+  type ImageBase,
+  type ImageInputs,
+  parentDirs,
+} from "./image-inputs.ts";
 import { LABEL, LABEL_INPUTS, LABEL_RUN } from "./labels.ts";
 
 /** The probe image to run, and whether this call built it. */
@@ -30,19 +43,26 @@ function writeContext(inputs: ImageInputs, dir: string): void {
 }
 
 /** Builds from a context directory; build errors come back inside the output, not as err. */
-async function build(docker: Docker, dir: string, inputs: ImageInputs, runId: string): Promise<void> {
+async function build(
+  docker: Docker,
+  dir: string,
+  inputs: ImageInputs,
+  runId: string,
+): Promise<void> {
   // The context is packed with tar(1): dockerode's own packer skipped nested directories.
   const tar = Bun.spawn(["tar", "-cf", "-", "-C", dir, "."], { stdout: "pipe", stderr: "pipe" });
   const stream = await docker.buildImage(Readable.fromWeb(tar.stdout as never), {
-      t: inputs.tag,
-      rm: true,
-      forcerm: true,
+    t: inputs.tag,
+    rm: true,
+    forcerm: true,
     labels: { [LABEL]: "1", [LABEL_RUN]: runId, [LABEL_INPUTS]: inputs.hash },
   });
   const output = await new Promise<Array<{ error?: string; errorDetail?: { message?: string } }>>(
-    (resolve, reject) => docker.modem.followProgress(stream, (err, out) => (err ? reject(err) : resolve(out))),
+    (resolve, reject) =>
+      docker.modem.followProgress(stream, (err, out) => (err ? reject(err) : resolve(out))),
   );
-  if ((await tar.exited) !== 0) throw new Error(`tar failed: ${await new Response(tar.stderr).text()}`);
+  if ((await tar.exited) !== 0)
+    throw new Error(`tar failed: ${await new Response(tar.stderr).text()}`);
   const failed = output.find((o) => o.error || o.errorDetail);
   if (failed) throw new Error(failed.errorDetail?.message ?? failed.error);
 }

@@ -34,12 +34,21 @@ function fromHost(host: string): Docker {
       protocol: url.protocol === "https:" ? "https" : "http",
     });
   }
-  throw new BrinkError("ENGINE_UNREACHABLE", `DOCKER_HOST=${host} is not unix://, tcp:// or https://; fix or unset it`);
+  throw new BrinkError(
+    "ENGINE_UNREACHABLE",
+    `DOCKER_HOST=${host} is not unix://, tcp:// or https://; fix or unset it`,
+  );
 }
 
 async function answers(docker: Docker, ms: number): Promise<boolean> {
   const timeout = new Promise<false>((r) => setTimeout(() => r(false), ms).unref());
-  return Promise.race([docker.ping().then(() => true as const, () => false as const), timeout]);
+  return Promise.race([
+    docker.ping().then(
+      () => true as const,
+      () => false as const,
+    ),
+    timeout,
+  ]);
 }
 
 /**

@@ -68,7 +68,10 @@ export function collectImageInputs(base: ImageBase = "scratch"): ImageInputs {
   const files: ContextFile[] = [
     { dest: "Dockerfile", src: dockerfile },
     { dest: ".dockerignore", src: join(REPO_ROOT, "docker", ".dockerignore") },
-    { dest: "rootfs/etc/passwd", text: "root:x:0:0:root:/:/nonexistent\nbrink:x:10001:10001:brink:/scratch:/nonexistent\n" },
+    {
+      dest: "rootfs/etc/passwd",
+      text: "root:x:0:0:root:/:/nonexistent\nbrink:x:10001:10001:brink:/scratch:/nonexistent\n",
+    },
     { dest: "rootfs/etc/group", text: "root:x:0:\nbrink:x:10001:\n" },
   ];
   for (const pkg of ["guard", "probes"]) {

@@ -27,7 +27,14 @@ export interface ContainerIO {
   signal?: AbortSignal;
 }
 
-const SIGNALS: Record<number, string> = { 6: "SIGABRT", 9: "SIGKILL", 11: "SIGSEGV", 15: "SIGTERM", 2: "SIGINT", 7: "SIGBUS" };
+const SIGNALS: Record<number, string> = {
+  6: "SIGABRT",
+  9: "SIGKILL",
+  11: "SIGSEGV",
+  15: "SIGTERM",
+  2: "SIGINT",
+  7: "SIGBUS",
+};
 const MAX_LINE = 1 << 20;
 
 function lineSplitter(onLine: (l: string) => void): { push(s: string): void; end(): void } {
@@ -61,12 +68,20 @@ function lineSplitter(onLine: (l: string) => void): { push(s: string): void; end
  * @example
  * const exit = await runContainer(docker, spec, { onLine: (l) => console.log(l) });
  */
-export async function runContainer(docker: Docker, spec: ContainerSpec, io: ContainerIO = {}): Promise<ContainerExit> {
+export async function runContainer(
+  docker: Docker,
+  spec: ContainerSpec,
+  io: ContainerIO = {},
+): Promise<ContainerExit> {
   let container: Docker.Container;
   try {
     container = await docker.createContainer(createOptions(spec));
   } catch (e) {
-    throw new BrinkError("ENGINE_REFUSED", `the engine refused the container: ${(e as Error).message}`, { cause: e });
+    throw new BrinkError(
+      "ENGINE_REFUSED",
+      `the engine refused the container: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   const forget = liveContainers.add(container.id, () => container.remove({ force: true, v: true }));
   let killedBy: string | null = null;
@@ -76,7 +91,12 @@ export async function runContainer(docker: Docker, spec: ContainerSpec, io: Cont
   };
   const started = performance.now();
   try {
-    const stream = (await container.attach({ stream: true, stdout: true, stderr: true, hijack: false })) as NodeJS.ReadableStream;
+    const stream = (await container.attach({
+      stream: true,
+      stdout: true,
+      stderr: true,
+      hijack: false,
+    })) as NodeJS.ReadableStream;
     const out = new PassThrough();
     const err = new PassThrough();
     const lines = lineSplitter((l) => io.onLine?.(l));
@@ -108,7 +128,11 @@ export async function runContainer(docker: Docker, spec: ContainerSpec, io: Cont
     };
   } catch (e) {
     if (e instanceof BrinkError) throw e;
-    throw new BrinkError("ENGINE_LOST", `lost the engine while a container ran: ${(e as Error).message}`, { cause: e });
+    throw new BrinkError(
+      "ENGINE_LOST",
+      `lost the engine while a container ran: ${(e as Error).message}`,
+      { cause: e },
+    );
   } finally {
     io.signal?.removeEventListener("abort", onAbort);
     await container.remove({ force: true, v: true }).catch(() => {});

@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { readDisk } from "@brink/guard";
 import { Worker } from "node:worker_threads";
+import { readDisk } from "@brink/guard";
 import { ProbeError } from "../errors.ts";
 import { firstMessage, Pressure, split } from "./pressure.ts";
 import { positive, requireFence } from "./require-fence.ts";
@@ -64,7 +64,9 @@ export async function fillDisk(options: FillDiskOptions = {}): Promise<DiskPress
   if (margin > 0) target = Math.min(target, Math.max(0, (readDisk("/", dir)?.free ?? 0) - margin));
   const stamp = `${process.pid}-${Date.now()}`;
   const files = Array.from({ length: writers }, (_, i) => join(dir, `.brink-fill-${stamp}-${i}`));
-  const shares = Number.isFinite(target) ? split(Math.floor(target), writers) : Array(writers).fill(-1);
+  const shares = Number.isFinite(target)
+    ? split(Math.floor(target), writers)
+    : Array(writers).fill(-1);
   const pool = shares.map(
     (share, i) =>
       new Worker(new URL("./disk-worker.ts", import.meta.url), {

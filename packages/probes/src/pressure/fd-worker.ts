@@ -1,17 +1,21 @@
 import { openSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 
-// Opens `path` until EMFILE or its share; the parent closes the descriptors (they belong
-// to the process, not the thread).
+// Says "ready", waits for "go" (so every worker is loaded before descriptors run out), then
+// opens `path` until EMFILE or its share. The parent closes the descriptors: they belong to
+// the process, not the thread.
 const { share, path } = workerData as { share: number; path: string };
-const fds: number[] = [];
-let error: string | null = null;
-while (share < 0 || fds.length < share) {
-  try {
-    fds.push(openSync(path, "r"));
-  } catch (e) {
-    error = (e as NodeJS.ErrnoException).code ?? String(e);
-    break;
+parentPort?.once("message", () => {
+  const fds: number[] = [];
+  let error: string | null = null;
+  while (share < 0 || fds.length < share) {
+    try {
+      fds.push(openSync(path, "r"));
+    } catch (e) {
+      error = (e as NodeJS.ErrnoException).code ?? String(e);
+      break;
+    }
   }
-}
-parentPort?.postMessage({ fds, error });
+  parentPort?.postMessage({ fds, error });
+});
+parentPort?.postMessage("ready");

@@ -1,5 +1,5 @@
 import { closeSync, openSync } from "node:fs";
-import { createServer, type Server, type Socket, connect } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
 import { Worker } from "node:worker_threads";
 import { ProbeError } from "../errors.ts";
 import { firstMessage, Pressure, split } from "./pressure.ts";
@@ -42,7 +42,9 @@ export class FdPressure extends Pressure {
   }
 }
 
-async function openSockets(target: number): Promise<{ sockets: Socket[]; error: string | null; server: Server }> {
+async function openSockets(
+  target: number,
+): Promise<{ sockets: Socket[]; error: string | null; server: Server }> {
   const accepted: Socket[] = [];
   const server = createServer((s) => accepted.push(s));
   server.on("error", () => {});
@@ -56,7 +58,10 @@ async function openSockets(target: number): Promise<{ sockets: Socket[]; error: 
         const s = connect(port, "127.0.0.1");
         const timer = setTimeout(() => resolve("ETIMEDOUT"), 5000);
         s.once("connect", () => (clearTimeout(timer), sockets.push(s), resolve(null)));
-        s.once("error", (e: NodeJS.ErrnoException) => (clearTimeout(timer), resolve(e.code ?? e.message)));
+        s.once(
+          "error",
+          (e: NodeJS.ErrnoException) => (clearTimeout(timer), resolve(e.code ?? e.message)),
+        );
       } catch (e) {
         resolve((e as NodeJS.ErrnoException).code ?? String(e));
       }
@@ -101,10 +106,14 @@ export async function openDescriptors(options: OpenDescriptorsOptions = {}): Pro
   }
   const shares = Number.isFinite(target) ? split(target, workers) : Array(workers).fill(-1);
   const pool = shares.map(
-    (share) => new Worker(new URL("./fd-worker.ts", import.meta.url), { workerData: { share, path } }),
+    (share) =>
+      new Worker(new URL("./fd-worker.ts", import.meta.url), { workerData: { share, path } }),
   );
   try {
-    const reports = await Promise.all(pool.map((w) => firstMessage<{ fds: number[]; error: string | null }>(w)));
+    await Promise.all(pool.map((w) => firstMessage<"ready">(w)));
+    const results = pool.map((w) => firstMessage<{ fds: number[]; error: string | null }>(w));
+    for (const w of pool) w.postMessage("go");
+    const reports = await Promise.all(results);
     const fds = reports.flatMap((r) => r.fds);
     const error = reports.find((r) => r.error)?.error ?? null;
     return new FdPressure(fds.length, error, limit, fds, [], null, pool);

@@ -1,4 +1,4 @@
-export { type FillDiskOptions, DiskPressure, fillDisk } from "./disk.ts";
+export { DiskPressure, type FillDiskOptions, fillDisk } from "./disk.ts";
 export { FdPressure, type OpenDescriptorsOptions, openDescriptors } from "./fd.ts";
 export { type HoldMemoryOptions, holdMemory, MemoryPressure } from "./memory.ts";
 export { PidsPressure, type SpawnProcessesOptions, spawnProcesses } from "./pids.ts";

@@ -1,5 +1,5 @@
-import { readMemoryUsage } from "@brink/guard";
 import { Worker } from "node:worker_threads";
+import { readMemoryUsage } from "@brink/guard";
 import { ProbeError } from "../errors.ts";
 import { firstMessage, Pressure, split } from "./pressure.ts";
 import { positive, requireFence } from "./require-fence.ts";
@@ -61,19 +61,24 @@ export async function holdMemory(options: HoldMemoryOptions): Promise<MemoryPres
   const before = readMemoryUsage().current;
   let bytes = positive("bytes", options.bytes);
   if (bytes === undefined) {
-    if (fraction === undefined) throw new ProbeError("BAD_OPTION", "holdMemory needs bytes or fraction");
+    if (fraction === undefined)
+      throw new ProbeError("BAD_OPTION", "holdMemory needs bytes or fraction");
     bytes = Math.max(0, fraction * (fences.memory ?? 0) - (before ?? 0));
   }
   const pool = split(Math.floor(bytes), workers).map(
     (share) =>
-      new Worker(new URL("./memory-worker.ts", import.meta.url), { workerData: { bytes: share, chunk } }),
+      new Worker(new URL("./memory-worker.ts", import.meta.url), {
+        workerData: { bytes: share, chunk },
+      }),
   );
   let reports: WorkerReport[];
   try {
     reports = await Promise.all(pool.map((w) => firstMessage<WorkerReport>(w)));
   } catch (e) {
     await Promise.all(pool.map((w) => w.terminate()));
-    throw new ProbeError("WORKER_FAILED", `holdMemory: a worker failed: ${(e as Error).message}`, { cause: e });
+    throw new ProbeError("WORKER_FAILED", `holdMemory: a worker failed: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   return new MemoryPressure(
     bytes,

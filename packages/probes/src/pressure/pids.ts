@@ -8,6 +8,12 @@ export interface SpawnProcessesOptions {
   target?: number;
   /** The command each process runs; it should wait quietly. @default ["sleep", "300"] */
   command?: string[];
+  /**
+   * After spawning fails, kill this many of the newest children at once: Bun aborts when it
+   * cannot start a thread of its own (seen: SIGILL panic), so leave it room.
+   * @default 8
+   */
+  margin?: number;
 }
 
 /** Processes held alive until released (killed and reaped). */
@@ -53,5 +59,7 @@ export async function spawnProcesses(options: SpawnProcessesOptions = {}): Promi
       break;
     }
   }
-  return new PidsPressure(children.length, error, fences.pids, children);
+  const spawned = children.length;
+  if (error) for (const c of children.slice(-(options.margin ?? 8))) c.kill("SIGKILL");
+  return new PidsPressure(spawned, error, fences.pids, children);
 }

@@ -35,8 +35,17 @@ function pong(n: number): number {
 }
 function large(n: number): number {
   depth = n;
-  const a = n + 1, b = a * 2, c = b * 3, d = c + a, e = d * b, f = e + c, g = f - d, h = g + e;
-  const i = [a, b, c, d], j = [e, f, g, h], k = { a, b, c, d, e, f, g, h };
+  const a = n + 1,
+    b = a * 2,
+    c = b * 3,
+    d = c + a,
+    e = d * b,
+    f = e + c,
+    g = f - d,
+    h = g + e;
+  const i = [a, b, c, d],
+    j = [e, f, g, h],
+    k = { a, b, c, d, e, f, g, h };
   return large(n + 1) + a + b + c + d + e + f + g + h + i.length + j.length + k.a;
 }
 const SHAPES = { plain, mutual: ping, "large-frames": large } as const;

@@ -1,0 +1,154 @@
+import { closeSync, openSync, readdirSync } from "node:fs";
+import { connect, createServer } from "node:net";
+import { defineProbe, type Probe, verdict } from "../probe.ts";
+
+const openCount = () => readdirSync("/proc/self/fd").length;
+
+function canConnect(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const s = connect(port, "127.0.0.1");
+    const t = setTimeout(() => (s.destroy(), resolve("ETIMEDOUT")), 5000);
+    s.once("connect", () => (clearTimeout(t), s.destroy(), resolve("ok")));
+    s.once("error", (e: NodeJS.ErrnoException) => (clearTimeout(t), resolve(e.code ?? e.message)));
+  });
+}
+
+export const fdProbes: Probe[] = [
+  defineProbe({
+    id: "fd.exhaust-until-emfile",
+    category: "fd",
+    title: "opening files until the nofile fence says EMFILE",
+    async run(ctx) {
+      await using fds = await ctx.pressure.openDescriptors({ kind: "file" });
+      const ok = fds.error === "EMFILE" && fds.limit !== null && fds.opened < fds.limit;
+      return verdict(ok, `${fds.opened} opened, then ${fds.error} (limit ${fds.limit})`, {
+        opened: fds.opened,
+        error: fds.error,
+        limit: fds.limit,
+      });
+    },
+  }),
+  defineProbe({
+    id: "fd.recovery-after-close",
+    category: "fd",
+    title: "after closing, files open again and the same count is reached",
+    async run(ctx) {
+      const first = await ctx.pressure.openDescriptors({ kind: "file" });
+      await first.release();
+      const fd = openSync("/dev/null", "r");
+      closeSync(fd);
+      const second = await ctx.pressure.openDescriptors({ kind: "file" });
+      await second.release();
+      return verdict(
+        second.error === "EMFILE" && Math.abs(second.opened - first.opened) <= 2,
+        `first ${first.opened}, again ${second.opened}`,
+        {
+          first: first.opened,
+          second: second.opened,
+        },
+      );
+    },
+  }),
+  defineProbe({
+    id: "fd.no-leak-after-release",
+    category: "fd",
+    title: "/proc/self/fd counts the same before and after exhaustion and release",
+    async run(ctx) {
+      const before = openCount();
+      const fds = await ctx.pressure.openDescriptors({ kind: "file" });
+      await fds.release();
+      const after = openCount();
+      return verdict(
+        after <= before,
+        `${before} open before, ${after} after (${fds.opened} opened in between)`,
+        { before, after, opened: fds.opened, leaked: after - before },
+      );
+    },
+  }),
+  defineProbe({
+    id: "fd.concurrent-workers",
+    category: "fd",
+    title: "four worker threads opening at once stop at EMFILE within the limit",
+    async run(ctx) {
+      await using fds = await ctx.pressure.openDescriptors({ kind: "file", workers: 4 });
+      const ok = fds.error === "EMFILE" && fds.limit !== null && fds.opened < fds.limit;
+      return verdict(ok, `${fds.opened} opened by 4 workers, then ${fds.error}`, {
+        opened: fds.opened,
+        error: fds.error,
+        limit: fds.limit,
+      });
+    },
+  }),
+  defineProbe({
+    id: "fd.sockets-until-error",
+    category: "fd",
+    title: "loopback sockets until the fence stops them with an error, then a new connection works",
+    timeoutMs: 60_000,
+    async run(ctx) {
+      const socks = await ctx.pressure.openDescriptors({ kind: "socket" });
+      await socks.release();
+      const server = createServer((s) => s.destroy());
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      const again = await canConnect((server.address() as { port: number }).port);
+      server.close();
+      const graceful =
+        socks.error === "EMFILE" || socks.error === "ECONNREFUSED" || socks.error === "ECONNRESET";
+      return verdict(
+        graceful && again === "ok",
+        `${socks.opened} sockets, then ${socks.error}; afterwards: ${again}`,
+        {
+          opened: socks.opened,
+          error: socks.error,
+          limit: socks.limit,
+          reconnect: again,
+        },
+      );
+    },
+  }),
+  defineProbe({
+    id: "fd.pool-adapts-to-limit",
+    category: "fd",
+    title: "a pool sized from the limit the guard read leaves room for ordinary work",
+    async run(ctx) {
+      const limit = ctx.fence.nofile ?? 256;
+      const size = Math.max(1, limit - openCount() - 32);
+      await using pool = await ctx.pressure.openDescriptors({ kind: "file", target: size });
+      let failures = 0;
+      for (let i = 0; i < 100; i++) {
+        try {
+          closeSync(openSync("/dev/null", "r"));
+        } catch {
+          failures++;
+        }
+      }
+      return verdict(
+        pool.opened === size && failures === 0,
+        `pool of ${pool.opened} under limit ${limit}; ${failures} of 100 opens failed`,
+        {
+          limit,
+          pool: pool.opened,
+          failures,
+        },
+      );
+    },
+  }),
+  defineProbe({
+    id: "fd.spawn-at-emfile-fails-catchably",
+    category: "fd",
+    title: "at EMFILE, spawning a process fails with a catchable error",
+    async run(ctx) {
+      await using fds = await ctx.pressure.openDescriptors({ kind: "file" });
+      let code: string | null = null;
+      try {
+        const p = Bun.spawn(["sleep", "0"], { stdin: "ignore", stdout: "pipe", stderr: "ignore" });
+        await p.exited;
+      } catch (e) {
+        code = (e as NodeJS.ErrnoException).code ?? (e as Error).name;
+      }
+      return verdict(code === "EMFILE", `Bun.spawn at EMFILE -> ${code ?? "succeeded"}`, {
+        error: code,
+        opened: fds.opened,
+      });
+    },
+  }),
+];

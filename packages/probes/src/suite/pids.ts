@@ -1,0 +1,86 @@
+import { readdirSync } from "node:fs";
+import { defineProbe, type Probe, verdict } from "../probe.ts";
+
+const processCount = () => readdirSync("/proc").filter((d) => /^\d+$/.test(d)).length;
+
+export const pidsProbes: Probe[] = [
+  defineProbe({
+    id: "pids.spawn-until-eagain",
+    category: "pids",
+    title: "spawning until the pids fence says EAGAIN; the parent survives",
+    async run(ctx) {
+      await using procs = await ctx.pressure.spawnProcesses({});
+      const ok = procs.error === "EAGAIN" && procs.limit !== null && procs.spawned < procs.limit;
+      return verdict(ok, `${procs.spawned} processes, then ${procs.error} (limit ${procs.limit})`, {
+        spawned: procs.spawned,
+        error: procs.error,
+        limit: procs.limit,
+      });
+    },
+  }),
+  defineProbe({
+    id: "pids.children-reaped",
+    category: "pids",
+    title: "every child is reaped after release: the process count returns",
+    async run(ctx) {
+      const before = processCount();
+      const procs = await ctx.pressure.spawnProcesses({ target: 40 });
+      const during = processCount();
+      await procs.release();
+      const after = processCount();
+      return verdict(
+        procs.reaped === 40 && after <= before,
+        `${before} -> ${during} -> ${after} processes`,
+        { before, during, after, reaped: procs.reaped },
+      );
+    },
+  }),
+  defineProbe({
+    id: "pids.recovery-after-exhaustion",
+    category: "pids",
+    title: "after exhaustion and release, a new process starts and exits 0",
+    async run(ctx) {
+      const procs = await ctx.pressure.spawnProcesses({});
+      await procs.release();
+      const p = Bun.spawn(["sleep", "0"], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
+      const code = await p.exited;
+      return verdict(
+        procs.error === "EAGAIN" && code === 0,
+        `exhausted at ${procs.spawned} (${procs.error}); then a new process exited ${code}`,
+        {
+          spawned: procs.spawned,
+          error: procs.error,
+          exitCode: code,
+        },
+      );
+    },
+  }),
+  defineProbe({
+    id: "pids.worker-at-limit-fails-catchably",
+    category: "pids",
+    title: "near the pids fence, starting a worker thread fails or works, but never crashes",
+    async run(ctx) {
+      await using procs = await ctx.pressure.spawnProcesses({ margin: 2 });
+      const { Worker } = await import("node:worker_threads");
+      let outcome = "started";
+      try {
+        const w = new Worker("require('node:worker_threads').parentPort.postMessage(1)", {
+          eval: true,
+        });
+        outcome = await new Promise<string>((resolve) => {
+          w.once("message", () => resolve("ran"));
+          w.once("error", (e) => resolve(`error: ${e.message}`));
+          setTimeout(() => resolve("no answer in 5 s"), 5000);
+        });
+        await w.terminate();
+      } catch (e) {
+        outcome = `threw ${(e as Error).name}`;
+      }
+      return verdict(
+        !outcome.startsWith("no answer"),
+        `with ${procs.spawned} processes: worker ${outcome}`,
+        { spawned: procs.spawned, outcome },
+      );
+    },
+  }),
+];
