@@ -14,6 +14,8 @@ export interface RunProbeOptions {
   scratchRoot: string;
   /** @default 30000 */
   defaultTimeoutMs?: number;
+  /** Overrides every probe's own timeout (the CLI's --timeout). */
+  timeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -31,7 +33,7 @@ export function probeTimeout(probe: Probe, fallback = 30_000): number {
  * const result = await runProbe(probe, { fences, fence, scratchRoot: "/scratch" });
  */
 export async function runProbe(probe: Probe, options: RunProbeOptions): Promise<ProbeResult> {
-  const timeoutMs = probeTimeout(probe, options.defaultTimeoutMs);
+  const timeoutMs = options.timeoutMs ?? probeTimeout(probe, options.defaultTimeoutMs);
   const scratch = join(options.scratchRoot, probe.id);
   const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const controller = new AbortController();

@@ -2,7 +2,7 @@
 /**
  * The in-container runner: guard first, then the NDJSON protocol on stdout.
  *
- *   bun packages/probes/src/runner.ts [--category a,b] [--probe id,...] [--suite FILE]... [--builtin]
+ *   bun packages/probes/src/runner.ts [--category a,b] [--probe id,...] [--suite FILE]... [--builtin] [--timeout MS]
  *
  * Exit codes: 0 ran (whatever the verdicts), 2 usage error, 3 refused (not fenced).
  */
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
         probe: { type: "string" },
         suite: { type: "string", multiple: true },
         builtin: { type: "boolean" },
+        timeout: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -80,6 +81,9 @@ async function main(): Promise<void> {
   } catch (e) {
     fail(2, e instanceof ProbeError ? e.message : String(e));
   }
+  const timeoutMs = args.timeout ? Number(args.timeout) : undefined;
+  if (timeoutMs !== undefined && !(timeoutMs > 0))
+    fail(2, `--timeout ${args.timeout} is not a number of ms above zero`);
   const fence = summarizeFences(fenced.fences);
   emit({
     event: "fence",

@@ -17,6 +17,8 @@ export interface ContainerSpec {
   image: string;
   runId: string;
   cmd: string[];
+  /** Overrides the image's entrypoint (bun), e.g. for `brink exec`. */
+  entrypoint?: string[];
   limits: Limits;
   /** Host directory mounted read-only at /work (local engines only). */
   project?: string;
@@ -55,6 +57,7 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
   return {
     Image: spec.image,
     Cmd: spec.cmd,
+    ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
     User: CONTAINER_USER,
     WorkingDir: "/work",
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
@@ -62,7 +65,6 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
     AttachStdout: true,
     AttachStderr: true,
     Tty: false,
-    NetworkDisabled: false,
     HostConfig: {
       NetworkMode: "none",
       ReadonlyRootfs: true,

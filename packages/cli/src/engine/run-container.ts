@@ -111,7 +111,15 @@ export async function runContainer(
       stream.on("close", r);
       stream.on("error", () => r());
     });
-    await container.start();
+    try {
+      await container.start();
+    } catch (e) {
+      throw new BrinkError(
+        "ENGINE_REFUSED",
+        `the engine could not start the container: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
     if (io.signal?.aborted) onAbort();
     io.signal?.addEventListener("abort", onAbort, { once: true });
     const waited = (await container.wait()) as { StatusCode: number };

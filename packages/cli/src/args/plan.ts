@@ -1,0 +1,101 @@
+import { existsSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { relative, resolve } from "node:path";
+import { CATEGORIES, type Category } from "@brink/probes";
+import type { Limits } from "../engine/container-spec.ts";
+import { BrinkError } from "../errors.ts";
+import { formatSize } from "./units.ts";
+
+/** Everything a run needs; the wizard and the flags both produce one. Nothing after it prompts. */
+export interface Plan {
+  categories: Category[];
+  limits: Limits;
+  /** Suite files, absolute, inside `project`. Empty: the built-in suite. */
+  suites: string[];
+  project: string;
+  concurrency: number;
+  /** Per-probe timeout override, ms. */
+  timeoutMs: number | null;
+  outputs: { json?: string; junit?: string; markdown?: string };
+}
+
+const MiB = 2 ** 20;
+/** The least each fence may be for Bun to start inside it. */
+export const MINIMUM: Partial<Record<keyof Limits, number>> = {
+  memory: 32 * MiB,
+  stack: 256 * 1024,
+  nofile: 32,
+  pids: 16,
+};
+
+/** Parses --category a,b into known categories (all when empty). */
+export function parseCategories(value: string | undefined): Category[] {
+  if (value === undefined) return [...CATEGORIES];
+  const list = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!list.length)
+    throw new BrinkError(
+      "USAGE",
+      `--category "${value}" names no category; use ${CATEGORIES.join(",")}`,
+    );
+  for (const c of list) {
+    if (!CATEGORIES.includes(c as Category)) {
+      throw new BrinkError(
+        "USAGE",
+        `--category: unknown category "${c}"; use one or more of ${CATEGORIES.join(",")}`,
+      );
+    }
+  }
+  return [...new Set(list)] as Category[];
+}
+
+/** Checks fences Bun cannot live under. */
+export function checkLimits(limits: Limits): void {
+  for (const [name, min] of Object.entries(MINIMUM) as [keyof Limits, number][]) {
+    if (limits[name] < min) {
+      const show = name === "memory" || name === "stack" ? formatSize : String;
+      throw new BrinkError(
+        "USAGE",
+        `--${name} ${show(limits[name])} cannot be honoured: Bun does not start under ${show(min)}; raise --${name} to at least ${show(min)}`,
+      );
+    }
+  }
+}
+
+/** Resolves --project (default: the current directory); it must be a directory. */
+export function resolveProject(value: string | undefined): string {
+  const dir = resolve(value ?? ".");
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new BrinkError(
+      "USAGE",
+      `--project ${value} is not a directory; pass the folder of the project under test`,
+    );
+  }
+  return dir;
+}
+
+/** Resolves --suite files: each must exist inside the project (it is mounted at /work). */
+export function resolveSuites(values: string[] | undefined, project: string): string[] {
+  return (values ?? []).map((v) => {
+    const abs = resolve(v);
+    if (!existsSync(abs))
+      throw new BrinkError(
+        "USAGE",
+        `--suite ${v} does not exist; pass a .ts file that exports probes`,
+      );
+    if (relative(project, abs).startsWith("..")) {
+      throw new BrinkError(
+        "USAGE",
+        `--suite ${v} is outside --project ${project}; the project is what the container sees`,
+      );
+    }
+    return abs;
+  });
+}
+
+/** Defaults for concurrency: the number of cores. */
+export function defaultConcurrency(): number {
+  return availableParallelism();
+}

@@ -1,0 +1,89 @@
+import { parseArgs } from "node:util";
+import type { Category, ProbeResult } from "@brink/probes";
+import { DEFAULT_LIMITS } from "../args/limits.ts";
+import { liveContainers } from "../engine/live-containers.ts";
+import { openSession } from "../engine/session.ts";
+import { runBatch } from "../orchestrate/batch.ts";
+import { probeInfos } from "../orchestrate/probe-info.ts";
+import { limitsFor, RUNNER } from "../orchestrate/run-plan.ts";
+import { palette } from "../report/terminal.ts";
+import { parseOrUsage } from "./parse.ts";
+
+/** Each fence and the built-in probe whose pass proves the engine enforces it. */
+export const FENCE_PROOFS: { fence: string; category: Category; probe: string }[] = [
+  { fence: "memory", category: "oom", probe: "oom.child-killed-parent-survives" },
+  { fence: "disk", category: "disk", probe: "disk.write-until-enospc" },
+  { fence: "stack", category: "stack", probe: "stack.deep-recursion-caught" },
+  { fence: "nofile", category: "fd", probe: "fd.exhaust-until-emfile" },
+  { fence: "pids", category: "pids", probe: "pids.spawn-until-eagain" },
+];
+
+/**
+ * `brink doctor`: engine, version, cgroup version, then one tiny container per fence.
+ *
+ * @example
+ * process.exitCode = await doctorCommand(["--json"], { color: false });
+ */
+export async function doctorCommand(argv: string[], ui: { color: boolean }): Promise<number> {
+  const { values: v } = parseOrUsage(() =>
+    parseArgs({ args: argv, options: { json: { type: "boolean" } }, strict: true }),
+  );
+  const c = palette(ui.color);
+  const say = (s: string) => v.json || process.stderr.write(`${s}\n`);
+  const session = await openSession({ onBuild: () => say(c.dim("building the probe image...")) });
+  say(
+    `${c.green("ok")}  engine ${session.version}, cgroup v${session.cgroup ?? "?"}, image ${session.image.tag}`,
+  );
+  const infos = await probeInfos([], null);
+  const checks: {
+    fence: string;
+    ok: boolean;
+    probe: string;
+    message: string;
+    observed: unknown;
+  }[] = [];
+  const signal = new AbortController().signal;
+  try {
+    await Promise.all(
+      FENCE_PROOFS.map(async (f) => {
+        const probe = infos.find((p) => p.id === f.probe);
+        if (!probe) return;
+        const [r] = (await runBatch(
+          session.docker,
+          () => ({
+            image: session.image.tag,
+            runId: session.runId,
+            cmd: [RUNNER, "--probe", f.probe],
+            limits: limitsFor(f.category, DEFAULT_LIMITS),
+          }),
+          [probe],
+          () => {},
+          signal,
+        )) as [ProbeResult];
+        checks.push({
+          fence: f.fence,
+          ok: r.status === "pass",
+          probe: f.probe,
+          message: r.message,
+          observed: r.observed,
+        });
+      }),
+    );
+  } finally {
+    await liveContainers.removeAll();
+  }
+  checks.sort(
+    (a, b) =>
+      FENCE_PROOFS.findIndex((f) => f.fence === a.fence) -
+      FENCE_PROOFS.findIndex((f) => f.fence === b.fence),
+  );
+  for (const ch of checks)
+    say(`${ch.ok ? c.green("ok") : c.red("NO")}  ${ch.fence.padEnd(7)} ${ch.message}`);
+  const ok = checks.length === FENCE_PROOFS.length && checks.every((x) => x.ok);
+  if (v.json) {
+    process.stdout.write(
+      `${JSON.stringify({ ok, engine: { version: session.version, cgroup: session.cgroup }, image: session.image.tag, fences: checks }, null, 2)}\n`,
+    );
+  }
+  return ok ? 0 : 3;
+}

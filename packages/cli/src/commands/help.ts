@@ -1,0 +1,66 @@
+import { CATEGORIES } from "@brink/probes";
+
+const LIMITS = `Fences (sizes: 128m, 1.5g, 512MiB or bytes; defaults in brackets):
+  --memory S      memory limit, no swap [128m]; the disk container gets --disk more
+  --disk S        size of the tmpfs at /scratch [100m]
+  --stack S       ulimit stack, soft = hard [1m]
+  --nofile N      ulimit nofile, soft = hard [256]
+  --pids N        processes and threads [100]
+  --cpus N        cpus, e.g. 1 or 0.5 [1]`;
+
+/** --help text of each command. */
+export const HELP: Record<string, string> = {
+  main: `brink: run probes inside hard, verified resource fences and report, probe by probe,
+whether the code failed gracefully.
+
+Usage:
+  brink                      interactive wizard (at a terminal)
+  brink run [options]        run the built-in suite or --suite files in fenced containers
+  brink exec [options] -- CMD [ARGS...]   run any command in one fenced container
+  brink list [--category ...] [--json]   list the probes
+  brink doctor [--json]      check the engine and prove each fence is enforced
+  brink clean                remove every container and image brink left (label dev.brink=1)
+
+Options everywhere: --help, --version, --no-color (NO_COLOR is respected too).
+Exit codes: 0 all as expected, 1 a probe failed/errored/was killed, 2 usage error,
+3 environment error (no engine, build failed), 130 interrupted.
+Run "brink <command> --help" for a command's options.`,
+  run: `Usage: brink run [options]
+
+Runs probes per category, each category in its own fenced container (network none,
+read-only root, no capabilities, non-root), up to --concurrency at once.
+
+  --category LIST   comma-separated: ${CATEGORIES.join(",")} [all]
+${LIMITS}
+  --suite FILE      a .ts file exporting probes (repeatable); replaces the built-in suite
+  --project DIR     mounted read-only at /work [current directory]
+  --concurrency N   containers at once [number of cores]
+  --timeout D       per-probe timeout, e.g. 30s, 2m [each probe's own, 30s]
+  --json FILE       write the JSON report (schema: docs/reports.md)
+  --junit FILE      write JUnit XML (one testsuite per category)
+  --markdown FILE   write a Markdown table (also appended to $GITHUB_STEP_SUMMARY)
+
+Example: brink run --category fd,disk --nofile 64 --json reports/brink.json`,
+  exec: `Usage: brink exec [options] -- CMD [ARGS...]
+
+Runs CMD in one fenced container with the project mounted read-only at /work (the working
+directory), /scratch writable and size-limited (BRINK_SCRATCH=/scratch), and bun on PATH.
+Its output passes through; brink exits with its exit code (137 when OOM-killed).
+
+${LIMITS}
+  --project DIR     mounted read-only at /work [current directory]
+  --json FILE       write {version, command, exitCode, signal, oomKilled, durationMs, fence}
+
+Example: brink exec --memory 96m -- bun test`,
+  list: `Usage: brink list [--category LIST] [--suite FILE] [--json]
+
+Lists the probes: id, category, what is expected (graceful or killed) and the title.`,
+  doctor: `Usage: brink doctor [--json]
+
+Checks the engine (reachable, version, cgroup version), builds the probe image, and for each
+fence starts a tiny container that proves the fence is enforced.`,
+  clean: `Usage: brink clean
+
+Removes every container and image labelled dev.brink=1: what an interrupted or killed brink
+left behind, and the cached probe image.`,
+};

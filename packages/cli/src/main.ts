@@ -1,0 +1,88 @@
+#!/usr/bin/env bun
+/**
+ * brink's entry point: parses the command, runs it, and turns expected failures into one or
+ * two lines and the exit code of DESIGN.md; never a stack trace for those.
+ */
+import { cleanCommand } from "./commands/clean.ts";
+import { doctorCommand } from "./commands/doctor.ts";
+import { execCommand } from "./commands/exec.ts";
+import { HELP } from "./commands/help.ts";
+import { listCommand } from "./commands/list.ts";
+import { runCommand } from "./commands/run.ts";
+import { BrinkError } from "./errors.ts";
+import { VERSION } from "./version.ts";
+import { runWizard } from "./wizard/wizard.ts";
+
+/** Colour: off with NO_COLOR, --no-color, or when stderr is not a terminal. */
+export function colorEnabled(argv: string[], env = process.env): boolean {
+  return (
+    !argv.includes("--no-color") && !env.NO_COLOR && (!!process.stderr.isTTY || !!env.FORCE_COLOR)
+  );
+}
+
+/** Runs brink with `argv` (without the program name) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const cut = argv.indexOf("--");
+  const own = cut < 0 ? argv : argv.slice(0, cut);
+  const color = colorEnabled(own);
+  const [command, ...rest] = argv;
+  if (own.includes("--version") || own.includes("-v")) {
+    process.stdout.write(`brink ${VERSION}\n`);
+    return 0;
+  }
+  if (own.includes("--help") || own.includes("-h") || command === "help") {
+    const topic =
+      command && command !== "help" && HELP[command]
+        ? command
+        : rest[0] && HELP[rest[0]]
+          ? rest[0]
+          : "main";
+    process.stdout.write(`${HELP[topic]}\n`);
+    return 0;
+  }
+  if (!command || command === "--no-color") {
+    if (process.stdin.isTTY && process.stdout.isTTY) return runWizard({ color });
+    process.stderr.write(
+      `${HELP.main}\n\nbrink: no command given and no terminal for the wizard; use e.g. brink run\n`,
+    );
+    return 2;
+  }
+  // --no-color is global: drop it from the command's own flags, never from CMD after "--".
+  const args = [
+    ...own.slice(1).filter((x) => x !== "--no-color"),
+    ...(cut < 0 ? [] : argv.slice(cut)),
+  ];
+  switch (command) {
+    case "run":
+      return runCommand(args, { color });
+    case "exec":
+      return execCommand(args);
+    case "list":
+      return listCommand(args, { color });
+    case "doctor":
+      return doctorCommand(args, { color });
+    case "clean":
+      return cleanCommand(args);
+    default:
+      throw new BrinkError(
+        "USAGE",
+        `unknown command "${command}"; use run, exec, list, doctor or clean (brink --help)`,
+      );
+  }
+}
+
+if (import.meta.main) {
+  try {
+    process.exitCode = await main(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof BrinkError) {
+      process.stderr.write(`brink: ${e.message}\n`);
+      process.exitCode = e.exitCode;
+    } else {
+      process.stderr.write(
+        `brink: unexpected error: ${(e as Error)?.stack ?? e}\nPlease report this.\n`,
+      );
+      process.exitCode = 1;
+    }
+  }
+}

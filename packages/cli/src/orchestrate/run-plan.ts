@@ -1,0 +1,84 @@
+import { relative } from "node:path";
+import type { Category, ProbeResult } from "@brink/probes";
+import type Docker from "dockerode";
+import type { Plan } from "../args/plan.ts";
+import type { ContainerSpec, Limits } from "../engine/container-spec.ts";
+import { runBatch } from "./batch.ts";
+import type { ProbeInfo } from "./probe-info.ts";
+
+/** Where the runner sits in the probe image. */
+export const RUNNER = "/node_modules/@brink/probes/src/runner.ts";
+
+/** A category's fences: the disk container gets memory headroom above its tmpfs (tmpfs pages are charged to memory). */
+export function limitsFor(category: Category, limits: Limits): Limits {
+  return category === "disk" ? { ...limits, memory: limits.memory + limits.disk } : limits;
+}
+
+/** The runner's command line for some probes of a plan. */
+export function runnerCmd(plan: Plan, probes: ProbeInfo[]): string[] {
+  const cmd = [RUNNER, "--probe", probes.map((p) => p.id).join(",")];
+  for (const s of plan.suites) cmd.push("--suite", `/work/${relative(plan.project, s)}`);
+  if (plan.timeoutMs) cmd.push("--timeout", String(plan.timeoutMs));
+  return cmd;
+}
+
+/** Splits a category's probes into containers: the graceful ones together, each expected kill alone. */
+export function batchesOf(probes: ProbeInfo[]): ProbeInfo[][] {
+  const graceful = probes.filter((p) => p.expected !== "killed");
+  const killed = probes.filter((p) => p.expected === "killed").map((p) => [p]);
+  return [...(graceful.length ? [graceful] : []), ...killed];
+}
+
+/** Runs `tasks` with at most `n` at once, in order of start. */
+export async function pool<T>(n: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
+  const out: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      out[i] = await (tasks[i] as () => Promise<T>)();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, tasks.length) }, worker));
+  return out;
+}
+
+/**
+ * Runs a plan: per category, containers with that category's fences, in parallel up to
+ * `plan.concurrency`. Results arrive through `onResult` as they are streamed.
+ *
+ * @example
+ * const results = await runPlan(docker, plan, probes, { image, runId, onResult, signal });
+ */
+export async function runPlan(
+  docker: Docker,
+  plan: Plan,
+  probes: ProbeInfo[],
+  options: {
+    image: string;
+    runId: string;
+    onResult: (r: ProbeResult) => void;
+    onStart?: (c: Category) => void;
+    signal: AbortSignal;
+  },
+): Promise<ProbeResult[]> {
+  const tasks: (() => Promise<ProbeResult[]>)[] = [];
+  for (const category of plan.categories) {
+    const mine = probes.filter((p) => p.category === category);
+    for (const batch of batchesOf(mine)) {
+      const specFor = (left: ProbeInfo[]): ContainerSpec => ({
+        image: options.image,
+        runId: options.runId,
+        cmd: runnerCmd(plan, left),
+        limits: limitsFor(category, plan.limits),
+        project: plan.project,
+        labels: { "dev.brink.category": category },
+      });
+      tasks.push(() => {
+        options.onStart?.(category);
+        return runBatch(docker, specFor, batch, options.onResult, options.signal);
+      });
+    }
+  }
+  return (await pool(plan.concurrency, tasks)).flat();
+}

@@ -1,0 +1,157 @@
+import { CATEGORIES, type Category } from "@brink/probes";
+import * as p from "@clack/prompts";
+import { DEFAULT_LIMITS } from "../args/limits.ts";
+import { checkLimits, defaultConcurrency, type Plan, resolveSuites } from "../args/plan.ts";
+import { formatSize, parseCount, parseCpus, parseSize } from "../args/units.ts";
+import { commandLineOf } from "../commands/run.ts";
+import { BrinkError } from "../errors.ts";
+import { executePlan } from "../orchestrate/execute-plan.ts";
+import { probeInfos } from "../orchestrate/probe-info.ts";
+
+/** Cancelled at a prompt: leave cleanly. */
+class Cancelled extends Error {}
+
+function ask<T>(value: T | symbol): T {
+  if (p.isCancel(value)) throw new Cancelled();
+  return value as T;
+}
+
+/** A validator for clack's text prompt from one of the flag parsers. */
+function validator(parse: (v: string) => unknown) {
+  return (v: string | undefined) => {
+    try {
+      parse(v ?? "");
+      return undefined;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+}
+
+async function askPlan(): Promise<Plan> {
+  const categories = ask(
+    await p.multiselect({
+      message: "Which resources should brink exhaust?",
+      options: CATEGORIES.map((c) => ({ value: c, label: c })),
+      initialValues: [...CATEGORIES],
+      required: true,
+    }),
+  ) as Category[];
+  const text = async (message: string, initial: string, parse: (v: string) => unknown) =>
+    ask(
+      await p.text({
+        message,
+        initialValue: initial,
+        placeholder: initial,
+        validate: validator(parse),
+      }),
+    ) as string;
+  const memory = parseSize(
+    "--memory",
+    await text("Memory fence", formatSize(DEFAULT_LIMITS.memory), (v) => parseSize("--memory", v)),
+  );
+  const disk = parseSize(
+    "--disk",
+    await text("Disk fence (/scratch)", formatSize(DEFAULT_LIMITS.disk), (v) =>
+      parseSize("--disk", v),
+    ),
+  );
+  const stack = parseSize(
+    "--stack",
+    await text("Stack fence", formatSize(DEFAULT_LIMITS.stack), (v) => parseSize("--stack", v)),
+  );
+  const nofile = parseCount(
+    "--nofile",
+    await text("Open files (nofile)", String(DEFAULT_LIMITS.nofile), (v) =>
+      parseCount("--nofile", v),
+    ),
+  );
+  const pids = parseCount(
+    "--pids",
+    await text("Processes (pids)", String(DEFAULT_LIMITS.pids), (v) => parseCount("--pids", v)),
+  );
+  const cpus = parseCpus(
+    "--cpus",
+    await text("CPUs", String(DEFAULT_LIMITS.cpus), (v) => parseCpus("--cpus", v)),
+  );
+  const limits = { memory, disk, stack, nofile, pids, cpus };
+  checkLimits(limits);
+  const which = ask(
+    await p.select({
+      message: "Which suite?",
+      options: [
+        { value: "builtin", label: "the built-in suite" },
+        { value: "file", label: "a suite file of my own" },
+      ],
+    }),
+  );
+  const project = process.cwd();
+  let suites: string[] = [];
+  if (which === "file") {
+    const path = ask(
+      await p.text({
+        message: "Suite file (inside this folder)",
+        placeholder: "examples/suite.ts",
+        validate: validator((v) => resolveSuites([v], project)),
+      }),
+    ) as string;
+    suites = resolveSuites([path], project);
+  }
+  const outs = ask(
+    await p.multiselect({
+      message: "Reports besides the terminal?",
+      options: [
+        { value: "json", label: "JSON", hint: "reports/brink.json" },
+        { value: "junit", label: "JUnit XML", hint: "reports/brink.xml" },
+        { value: "markdown", label: "Markdown", hint: "reports/brink.md" },
+      ],
+      required: false,
+    }),
+  ) as string[];
+  const outputs = {
+    json: outs.includes("json") ? "reports/brink.json" : undefined,
+    junit: outs.includes("junit") ? "reports/brink.xml" : undefined,
+    markdown: outs.includes("markdown") ? "reports/brink.md" : undefined,
+  };
+  return {
+    categories,
+    limits,
+    suites,
+    project,
+    concurrency: defaultConcurrency(),
+    timeoutMs: null,
+    outputs,
+  };
+}
+
+/**
+ * The interactive wizard: categories, limits, suite, outputs, a confirmation showing the
+ * equivalent `brink run` command line, then the run. Ctrl-C at any prompt exits cleanly.
+ *
+ * @example
+ * process.exitCode = await runWizard({ color: true });
+ */
+export async function runWizard(ui: { color: boolean }): Promise<number> {
+  p.intro("brink: push your code to the brink of its resources");
+  try {
+    const plan = await askPlan();
+    const line = commandLineOf(plan);
+    p.note(line, "The same run in CI");
+    if (!ask(await p.confirm({ message: "Run it now?", initialValue: true }))) {
+      p.outro(`Not run. Use the command above to run it later.`);
+      return 0;
+    }
+    const probes = (await probeInfos(plan.suites, null)).filter((x) =>
+      plan.categories.includes(x.category),
+    );
+    p.outro(`Running ${probes.length} probes...`);
+    return await executePlan(plan, probes, ui);
+  } catch (e) {
+    if (e instanceof Cancelled) {
+      p.cancel("Cancelled; nothing was run.");
+      return 130;
+    }
+    if (e instanceof BrinkError) throw e;
+    throw new BrinkError("USAGE", (e as Error).message, { cause: e });
+  }
+}
