@@ -47,7 +47,10 @@ export async function runProbe(probe: Probe, options: RunProbeOptions): Promise<
   const started = performance.now();
   let timer: Timer | undefined;
   const timedOut = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => (controller.abort(), resolve("timeout")), timeoutMs);
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve("timeout");
+    }, timeoutMs);
   });
   let outcome: ProbeOutcome | "timeout" | { thrown: unknown };
   try {

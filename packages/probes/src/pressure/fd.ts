@@ -42,6 +42,40 @@ export class FdPressure extends Pressure {
   }
 }
 
+/**
+ * One loopback connection: the socket, or the error code it failed with ("ETIMEDOUT" when it
+ * neither connected nor failed within `timeoutMs`: seen in Bun under EMFILE).
+ *
+ * @example
+ * const { socket, code } = await connectOnce(port);
+ */
+export function connectOnce(
+  port: number,
+  timeoutMs = 5000,
+): Promise<{ socket: Socket | null; code: string | null }> {
+  return new Promise((resolve) => {
+    let s: Socket;
+    try {
+      s = connect(port, "127.0.0.1");
+    } catch (e) {
+      resolve({ socket: null, code: (e as NodeJS.ErrnoException).code ?? String(e) });
+      return;
+    }
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve({ socket: null, code: "ETIMEDOUT" });
+    }, timeoutMs);
+    s.once("connect", () => {
+      clearTimeout(timer);
+      resolve({ socket: s, code: null });
+    });
+    s.once("error", (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      resolve({ socket: null, code: e.code ?? e.message });
+    });
+  });
+}
+
 async function openSockets(
   target: number,
 ): Promise<{ sockets: Socket[]; error: string | null; server: Server }> {
@@ -53,19 +87,8 @@ async function openSockets(
   const sockets: Socket[] = [];
   let error: string | null = null;
   while (sockets.length < target) {
-    const code = await new Promise<string | null>((resolve) => {
-      try {
-        const s = connect(port, "127.0.0.1");
-        const timer = setTimeout(() => resolve("ETIMEDOUT"), 5000);
-        s.once("connect", () => (clearTimeout(timer), sockets.push(s), resolve(null)));
-        s.once(
-          "error",
-          (e: NodeJS.ErrnoException) => (clearTimeout(timer), resolve(e.code ?? e.message)),
-        );
-      } catch (e) {
-        resolve((e as NodeJS.ErrnoException).code ?? String(e));
-      }
-    });
+    const { socket, code } = await connectOnce(port);
+    if (socket) sockets.push(socket);
     if (code) {
       error = code;
       break;

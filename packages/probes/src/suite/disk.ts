@@ -59,7 +59,10 @@ export const diskProbes: Probe[] = [
     title: "appendFileSync until ENOSPC",
     run(ctx) {
       const file = join(ctx.scratch, "log");
-      const r = until((b) => (appendFileSync(file, b), b.length), 64 * 1024);
+      const r = until((b) => {
+        appendFileSync(file, b);
+        return b.length;
+      }, 64 * 1024);
       return verdict(r.code === "ENOSPC", `appended ${r.written} bytes, then ${r.code}`, r);
     },
   }),

@@ -1,16 +1,14 @@
 import { closeSync, openSync, readdirSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { createServer } from "node:net";
+import { connectOnce } from "../pressure/fd.ts";
 import { defineProbe, type Probe, verdict } from "../probe.ts";
 
 const openCount = () => readdirSync("/proc/self/fd").length;
 
-function canConnect(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const s = connect(port, "127.0.0.1");
-    const t = setTimeout(() => (s.destroy(), resolve("ETIMEDOUT")), 5000);
-    s.once("connect", () => (clearTimeout(t), s.destroy(), resolve("ok")));
-    s.once("error", (e: NodeJS.ErrnoException) => (clearTimeout(t), resolve(e.code ?? e.message)));
-  });
+async function canConnect(port: number): Promise<string> {
+  const { socket, code } = await connectOnce(port);
+  socket?.destroy();
+  return code ?? "ok";
 }
 
 export const fdProbes: Probe[] = [
