@@ -1,0 +1,61 @@
+import { test } from "bun:test";
+import { join, resolve } from "node:path";
+import { connectEngine } from "../src/engine/connect.ts";
+
+/** The repository root and the brink entry point, for spawning the real CLI. */
+export const ROOT = resolve(import.meta.dir, "../../..");
+export const MAIN = join(ROOT, "packages/cli/src/main.ts");
+
+let reason = "";
+const endpoint = await connectEngine(process.env, 3000).catch((e: Error) => {
+  reason = e.message;
+  return null;
+});
+/** The engine, or null where none answers. */
+export const docker = endpoint?.docker ?? null;
+const required = process.env.BRINK_REQUIRE_ENGINE === "1" || process.env.CI === "true";
+
+/**
+ * A test that needs the real engine. Without one it is skipped on a developer's machine,
+ * but fails (saying why) where BRINK_REQUIRE_ENGINE=1 or CI=true: it never skips silently in CI.
+ */
+export function engineTest(
+  name: string,
+  fn: () => Promise<unknown> | unknown,
+  timeoutMs = 120_000,
+): void {
+  if (docker) test(name, fn as () => Promise<void>, timeoutMs);
+  else if (required) {
+    test(name, () => {
+      throw new Error(
+        `this test needs a Docker engine and none answers: ${reason}. Run scripts/engine.sh.`,
+      );
+    });
+  } else test.skip(`${name} (no engine: ${reason})`, () => {});
+}
+
+/** Runs the real brink CLI and collects its exit code and output. */
+export async function brink(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
+) {
+  const p = Bun.spawn(["bun", MAIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, NO_COLOR: "1", ...options.env },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
+  return { code, stdout, stderr };
+}
+
+/** Containers labelled dev.brink=1 still on the engine. */
+export async function leftovers(): Promise<number> {
+  if (!docker) return 0;
+  return (await docker.listContainers({ all: true, filters: { label: ["dev.brink=1"] } })).length;
+}

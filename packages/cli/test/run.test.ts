@@ -1,0 +1,94 @@
+import { expect } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { brink, engineTest, leftovers } from "./engine.ts";
+
+const MiB = 2 ** 20;
+const tmp = mkdtempSync(join(tmpdir(), "brink-run-test-"));
+process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
+
+engineTest(
+  "run: every built-in probe passes, with a result for every probe list names",
+  async () => {
+    const json = join(tmp, "all.json");
+    const xml = join(tmp, "all.xml");
+    const md = join(tmp, "all.md");
+    const r = await brink(["run", "--json", json, "--junit", xml, "--markdown", md]);
+    const report = JSON.parse(readFileSync(json, "utf8"));
+    const listed = JSON.parse((await brink(["list", "--json"])).stdout) as { id: string }[];
+    expect(listed.length).toBeGreaterThanOrEqual(28);
+    expect(report.results.map((x: { id: string }) => x.id).sort()).toEqual(
+      listed.map((p) => p.id).sort(),
+    );
+    const failing = report.results.filter((x: { status: string }) => x.status !== "pass");
+    expect(failing).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(report).toMatchObject({
+      version: 1,
+      tool: { name: "brink" },
+      engine: { kind: "docker" },
+      summary: { total: listed.length, pass: listed.length },
+    });
+    for (const x of report.results) expect(Object.keys(x.observed).length).toBeGreaterThan(0);
+    // JUnit parses with a stock XML parser and has one testsuite per category.
+    const py = Bun.spawnSync([
+      "python3",
+      "-c",
+      "import sys,xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); print(len(r.findall('testsuite')), len(list(r.iter('testcase'))))",
+      xml,
+    ]);
+    expect(py.stdout.toString().trim()).toBe(`5 ${listed.length}`);
+    expect(readFileSync(md, "utf8")).toContain("| ✅ pass | `fd.exhaust-until-emfile` |");
+    expect(await leftovers()).toBe(0);
+  },
+  180_000,
+);
+
+engineTest(
+  "run: fences asked for are the fences read inside each container",
+  async () => {
+    const json = join(tmp, "fences.json");
+    await brink([
+      "run",
+      "--memory",
+      "96m",
+      "--nofile",
+      "64",
+      "--stack",
+      "2m",
+      "--pids",
+      "50",
+      "--disk",
+      "20m",
+      "--json",
+      json,
+      "--category",
+      "fd,stack,pids,disk",
+    ]);
+    const report = JSON.parse(readFileSync(json, "utf8"));
+    expect(report.results.length).toBeGreaterThan(0);
+    for (const x of report.results) {
+      const memory = x.category === "disk" ? 116 * MiB : 96 * MiB;
+      expect(x.fence).toEqual({
+        memory,
+        disk: 20 * MiB,
+        stack: 2 * MiB,
+        nofile: 64,
+        pids: 50,
+        cpus: 1,
+      });
+    }
+  },
+  180_000,
+);
+
+engineTest("run: a user suite from examples/ runs through the same runner", async () => {
+  const json = join(tmp, "user.json");
+  const r = await brink(["run", "--suite", "examples/suite.ts", "--json", json]);
+  const report = JSON.parse(readFileSync(json, "utf8"));
+  expect(report.results.length).toBeGreaterThanOrEqual(2);
+  expect(report.results.every((x: { id: string }) => x.id.includes("kv"))).toBe(true);
+  expect(report.results.filter((x: { status: string }) => x.status !== "pass")).toEqual([]);
+  expect(r.code).toBe(0);
+});
