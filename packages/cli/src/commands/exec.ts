@@ -37,12 +37,14 @@ export function checkDiskFitsMemory(limits: Limits): void {
  */
 export async function execCommand(argv: string[]): Promise<number> {
   const { flags, command } = splitCommand(argv);
-  const { values: v } = parseOrUsage(() =>
-    parseArgs({
-      args: flags,
-      options: { ...LIMIT_OPTIONS, project: { type: "string" }, json: { type: "string" } },
-      strict: true,
-    }),
+  const { values: v } = parseOrUsage(
+    () =>
+      parseArgs({
+        args: flags,
+        options: { ...LIMIT_OPTIONS, project: { type: "string" }, json: { type: "string" } },
+        strict: true,
+      }),
+    flags,
   );
   if (!command.length)
     throw new BrinkError(

@@ -30,8 +30,9 @@ export const RUN_OPTIONS = {
 
 /** Turns `brink run` flags into a Plan; every bad value is a usage error, nothing started. */
 export function planFromArgs(argv: string[]): Plan {
-  const { values: v } = parseOrUsage(() =>
-    parseArgs({ args: argv, options: RUN_OPTIONS, strict: true, allowPositionals: false }),
+  const { values: v } = parseOrUsage(
+    () => parseArgs({ args: argv, options: RUN_OPTIONS, strict: true, allowPositionals: false }),
+    argv,
   );
   const limits = limitsFromFlags(v);
   checkLimits(limits);

@@ -1,0 +1,117 @@
+import { expect, test } from "bun:test";
+import { brink, docker, engineTest, leftovers } from "./engine.ts";
+
+test("--help and --version answer without an engine", async () => {
+  const h = await brink(["--help"]);
+  expect(h.code).toBe(0);
+  expect(h.stdout).toContain("brink run");
+  expect((await brink(["run", "--help"])).stdout).toContain("--concurrency");
+  expect((await brink(["--version"])).stdout).toMatch(/^brink \d+\.\d+\.\d+/);
+});
+
+test("no command and no terminal: usage on stderr, exit 2", async () => {
+  const r = await brink([]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain("no terminal for the wizard");
+});
+
+test.each([
+  [["run", "--memory", "0"], '--memory "0"'],
+  [["run", "--memory", "-5m"], '--memory "-5m"'],
+  [["run", "--disk", "12xb"], '--disk "12xb"'],
+  [["run", "--stack", "1e99"], '--stack "1e99"'],
+  [["run", "--memory", ""], '--memory ""'],
+  [["run", "--memory", "5000g"], "up to 1 TiB"],
+  [["run", "--nofile", "lots"], '--nofile "lots"'],
+  [["run", "--pids", "0"], '--pids "0"'],
+  [["run", "--cpus", "-1"], '--cpus "-1"'],
+  [["run", "--timeout", "soon"], '--timeout "soon"'],
+  [["run", "--concurrency", "0"], '--concurrency "0"'],
+  [["run", "--category", "cpu"], 'unknown category "cpu"'],
+  [["run", "--category", ","], "names no category"],
+  [["run", "--frobnicate"], "--frobnicate"],
+  [["run", "--memory"], "--memory"],
+  [["run", "--suite", "nope.ts"], "--suite nope.ts does not exist"],
+  [["run", "--suite", "packages/cli/test/fixtures/suites/broken.ts"], "does not load"],
+  [["run", "--suite", "packages/cli/test/fixtures/suites/empty.ts"], "exports no probes"],
+  [["run", "--project", "/no/such/dir"], "--project /no/such/dir is not a directory"],
+  [["run", "--memory", "16m"], "cannot be honoured"],
+  [["run", "--nofile", "8"], "cannot be honoured"],
+  [["exec", "--memory", "128m"], "needs a command after --"],
+  [
+    ["exec", "--memory", "128m", "--disk", "200m", "--", "true"],
+    "tmpfs pages count against memory",
+  ],
+  [["list", "--category", "gpu"], 'unknown category "gpu"'],
+  [["frob"], 'unknown command "frob"'],
+  [["doctor", "--fast"], "--fast"],
+])("bad input %p: one clear line, exit 2, nothing started", async (args, says) => {
+  const before = await leftovers();
+  const r = await brink(args as string[]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain(says as string);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(r.stderr.trim().split("\n").length).toBeLessThanOrEqual(2);
+  expect(await leftovers()).toBe(before);
+});
+
+test("DOCKER_HOST pointing nowhere: exit 3 naming it", async () => {
+  const r = await brink(["run", "--category", "fd"], { env: { DOCKER_HOST: "tcp://127.0.0.1:1" } });
+  expect(r.code).toBe(3);
+  expect(r.stderr).toContain("DOCKER_HOST=tcp://127.0.0.1:1");
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+});
+
+test("list: every category, ids unique, at least 28 probes", async () => {
+  const r = await brink(["list", "--json"]);
+  const probes = JSON.parse(r.stdout) as { id: string; category: string }[];
+  expect(probes.length).toBeGreaterThanOrEqual(28);
+  expect(new Set(probes.map((p) => p.id)).size).toBe(probes.length);
+  expect(new Set(probes.map((p) => p.category))).toEqual(
+    new Set(["oom", "disk", "stack", "fd", "pids"]),
+  );
+  const fd = JSON.parse((await brink(["list", "--category", "fd", "--json"])).stdout) as {
+    category: string;
+  }[];
+  expect(fd.every((p) => p.category === "fd")).toBe(true);
+  expect((await brink(["list"])).stdout).toContain("fd.exhaust-until-emfile");
+});
+
+engineTest("doctor: engine, cgroup, and each fence proven in its own container", async () => {
+  const r = await brink(["doctor", "--json"]);
+  const out = JSON.parse(r.stdout);
+  expect(out.engine.cgroup === 1 || out.engine.cgroup === 2).toBe(true);
+  expect(out.fences.map((f: { fence: string }) => f.fence)).toEqual([
+    "memory",
+    "disk",
+    "stack",
+    "nofile",
+    "pids",
+  ]);
+  expect(out.fences.filter((f: { ok: boolean }) => !f.ok)).toEqual([]);
+  expect(r.code).toBe(0);
+  expect(await leftovers()).toBe(0);
+});
+
+engineTest("clean: removes what a killed brink left behind", async () => {
+  if (!docker) throw new Error("no engine");
+  const { tag } = (await docker.listImages({ filters: { label: ["dev.brink=1"] } })).map((i) => ({
+    tag: i.RepoTags?.[0],
+  }))[0] ?? { tag: undefined };
+  const image =
+    tag ??
+    (await brink(["doctor", "--json"]),
+    (await docker.listImages({ filters: { label: ["dev.brink=1"] } }))[0]?.RepoTags?.[0]);
+  const c = await docker.createContainer({
+    Image: image as string,
+    Cmd: ["-e", "0"],
+    Labels: { "dev.brink": "1", "dev.brink.run": "orphan" },
+  });
+  expect(await leftovers()).toBeGreaterThan(0);
+  const r = await brink(["clean"]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/removed \d+ container\(s\) and \d+ image\(s\)/);
+  expect(await leftovers()).toBe(0);
+  await c.remove({ force: true }).catch(() => {});
+  expect((await docker.listImages({ filters: { label: ["dev.brink=1"] } })).length).toBe(0);
+});

@@ -1,0 +1,71 @@
+import { expect } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { engineTest, leftovers, MAIN, ROOT } from "./engine.ts";
+
+const tmp = mkdtempSync(join(tmpdir(), "brink-int-test-"));
+process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
+
+/** Starts `brink run`, waits until stderr shows `marker`, sends `signal`, and collects the end. */
+async function interruptAt(marker: RegExp, signal: "SIGINT" | "SIGTERM", name: string) {
+  const json = join(tmp, `${name}.json`);
+  const xml = join(tmp, `${name}.xml`);
+  const p = Bun.spawn(["bun", MAIN, "run", "--json", json, "--junit", xml], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: "1" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  let seen = "";
+  const reader = p.stderr.getReader();
+  const dec = new TextDecoder();
+  while (!marker.test(seen)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += dec.decode(value);
+  }
+  p.kill(signal);
+  const rest = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      seen += dec.decode(value);
+    }
+  })();
+  const code = await p.exited;
+  await rest;
+  return {
+    code,
+    stderr: seen,
+    report: JSON.parse(readFileSync(json, "utf8")),
+    xml: readFileSync(xml, "utf8"),
+  };
+}
+
+engineTest(
+  "SIGINT as the first containers start: exit 130, engine clean, reports valid",
+  async () => {
+    const r = await interruptAt(/container starting/, "SIGINT", "early");
+    expect(r.code).toBe(130);
+    expect(r.report.version).toBe(1);
+    expect(r.report.incomplete).toBe("interrupted by SIGINT");
+    expect(r.xml).toStartWith("<?xml");
+    expect(await leftovers()).toBe(0);
+  },
+);
+
+engineTest("SIGINT after results arrived: the results so far are kept", async () => {
+  const r = await interruptAt(/pass .*\n(.|\n)*pass /, "SIGINT", "mid");
+  expect(r.code).toBe(130);
+  expect(r.report.results.length).toBeGreaterThanOrEqual(2);
+  expect(r.report.summary.total).toBe(r.report.results.length);
+  expect(await leftovers()).toBe(0);
+});
+
+engineTest("SIGTERM mid-run: containers removed, reports written, exit 143", async () => {
+  const r = await interruptAt(/pass /, "SIGTERM", "term");
+  expect(r.code).toBe(143);
+  expect(r.report.incomplete).toBe("interrupted by SIGTERM");
+  expect(await leftovers()).toBe(0);
+});
