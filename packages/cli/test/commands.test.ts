@@ -1,4 +1,5 @@
 import { expect, test } from "bun:test";
+import { ensureImage } from "../src/engine/build-image.ts";
 import { brink, docker, engineTest, leftovers } from "./engine.ts";
 
 test("--help and --version answer without an engine", async () => {
@@ -95,13 +96,7 @@ engineTest("doctor: engine, cgroup, and each fence proven in its own container",
 
 engineTest("clean: removes what a killed brink left behind", async () => {
   if (!docker) throw new Error("no engine");
-  const { tag } = (await docker.listImages({ filters: { label: ["dev.brink=1"] } })).map((i) => ({
-    tag: i.RepoTags?.[0],
-  }))[0] ?? { tag: undefined };
-  const image =
-    tag ??
-    (await brink(["doctor", "--json"]),
-    (await docker.listImages({ filters: { label: ["dev.brink=1"] } }))[0]?.RepoTags?.[0]);
+  const { tag: image } = await ensureImage(docker, { runId: "test-clean" });
   const c = await docker.createContainer({
     Image: image as string,
     Cmd: ["-e", "0"],
