@@ -1,11 +1,11 @@
-import { expect } from "bun:test";
+import { afterAll, expect } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { engineTest, leftovers, MAIN, ROOT } from "./engine.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "brink-int-test-"));
-process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** Starts `brink run`, waits until stderr shows `marker`, sends `signal`, and collects the end. */
 async function interruptAt(marker: RegExp, signal: "SIGINT" | "SIGTERM", name: string) {

@@ -1,4 +1,4 @@
-import { expect } from "bun:test";
+import { afterAll, expect } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,7 +6,7 @@ import { brink, engineTest, leftovers } from "./engine.ts";
 
 const MiB = 2 ** 20;
 const tmp = mkdtempSync(join(tmpdir(), "brink-run-test-"));
-process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 engineTest(
   "run: every built-in probe passes, with a result for every probe list names",

@@ -1,9 +1,10 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { FenceSummary, Fences } from "@brink/guard";
+import type { FenceName, FenceSummary, Fences } from "@brink/guard";
 import { ProbeError } from "./errors.ts";
 import * as pressure from "./pressure/index.ts";
-import type { Probe, ProbeOutcome } from "./probe.ts";
+import { requireFence } from "./pressure/require-fence.ts";
+import type { Category, Probe, ProbeOutcome } from "./probe.ts";
 import type { ProbeResult } from "./protocol.ts";
 
 /** What {@link runProbe} needs besides the probe. */
@@ -18,6 +19,15 @@ export interface RunProbeOptions {
   timeoutMs?: number;
   log?: (line: string) => void;
 }
+
+/** The fence each category's probes need in force before they run. */
+export const CATEGORY_FENCE: Record<Category, FenceName> = {
+  oom: "memory",
+  disk: "disk",
+  stack: "stack",
+  fd: "nofile",
+  pids: "pids",
+};
 
 /** The timeout a probe runs under. */
 export function probeTimeout(probe: Probe, fallback = 30_000): number {
@@ -44,6 +54,19 @@ export async function runProbe(probe: Probe, options: RunProbeOptions): Promise<
     expected: probe.expected,
     fence: options.fence,
   };
+  // Guard first: a probe whose category's fence is not in force never runs (on a host,
+  // without BRINK_DESTRUCTIVE=1, or in a container without that limit).
+  try {
+    requireFence(CATEGORY_FENCE[probe.category], probe.id);
+  } catch (e) {
+    return {
+      ...base,
+      status: "skip",
+      durationMs: 0,
+      message: (e as Error).message,
+      observed: { refused: (e as ProbeError).code },
+    };
+  }
   const started = performance.now();
   let timer: Timer | undefined;
   const timedOut = new Promise<"timeout">((resolve) => {

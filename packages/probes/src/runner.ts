@@ -8,7 +8,14 @@
  */
 import { writeSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { ensureFenced, scratchDir, summarizeFences } from "@brink/guard";
+import {
+  ensureFenced,
+  FENCE_NAMES,
+  fenceEnvName,
+  GuardError,
+  scratchDir,
+  summarizeFences,
+} from "@brink/guard";
 import { ProbeError } from "./errors.ts";
 import { loadSuite } from "./load-suite.ts";
 import type { Category, Probe } from "./probe.ts";
@@ -63,6 +70,13 @@ async function main(): Promise<void> {
   // Guard first: no pressure, no suite code, before the fences are known to hold.
   let fenced: ReturnType<typeof ensureFenced>;
   try {
+    const unasked = FENCE_NAMES.filter((n) => n !== "cpus" && !process.env[fenceEnvName(n)]);
+    if (unasked.length) {
+      throw new GuardError(
+        "FENCE_MISSING",
+        `refusing destructive work: ${unasked.map(fenceEnvName).join(", ")} not set, so those fences are not known to hold. Run it through brink run.`,
+      );
+    }
     fenced = ensureFenced();
   } catch (e) {
     const err = e as Error & { code?: string };

@@ -1,4 +1,10 @@
-import { ensureFenced, type FencedContext, type FenceName, summarizeFences } from "@brink/guard";
+import {
+  ensureFenced,
+  type FencedContext,
+  type FenceName,
+  fenceEnvName,
+  summarizeFences,
+} from "@brink/guard";
 import { ProbeError } from "../errors.ts";
 
 /**
@@ -11,6 +17,15 @@ import { ProbeError } from "../errors.ts";
  * requireFence("memory", "holdMemory");
  */
 export function requireFence(name: FenceName, who: string): FencedContext {
+  const asked = process.env[fenceEnvName(name)];
+  if (!asked) {
+    // Markers like /.dockerenv are not enough (some VMs have one): the fence must have been
+    // asked for, so the guard can check that what holds is no larger.
+    throw new ProbeError(
+      "UNFENCED",
+      `${who}: refusing destructive work: ${fenceEnvName(name)} is not set, so no ${name} fence is known to hold. Run it through brink, or set it to the limit your container enforces.`,
+    );
+  }
   let ctx: FencedContext;
   try {
     ctx = ensureFenced();
