@@ -70,6 +70,13 @@ export function ensureFenced(
     );
   }
   const required = requirements ?? requirementsFromEnv(env);
+  if (!requirements && Object.keys(required).length === 0) {
+    // Markers alone prove little (some VMs carry a /.dockerenv): something must be checked.
+    throw new GuardError(
+      "FENCE_MISSING",
+      `refusing destructive work: no fence was asked for (no BRINK_FENCE_* variable, no requirements). ${HOW_TO}`,
+    );
+  }
   const fences = readFences(options);
   const have = summarizeFences(fences);
   if (fences.swap && have.memory != null) have.memory += fences.swap;

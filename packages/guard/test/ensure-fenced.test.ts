@@ -69,6 +69,10 @@ describe("ensureFenced", () => {
     );
   });
 
+  test("with no requirements and no BRINK_FENCE_* it refuses: nothing would be checked", () => {
+    expect(codeOf(() => ensureFenced(undefined, on("docker-v1")))).toBe("FENCE_MISSING");
+  });
+
   test("with no requirements checks every BRINK_FENCE_* variable", () => {
     expect(
       codeOf(() => ensureFenced(undefined, on("docker-v1", { BRINK_FENCE_NOFILE: "64" }))),
