@@ -98,9 +98,7 @@ engineTest("ensureFenced(): refuses on the host, proceeds in the fenced containe
     cwd: join(import.meta.dir, "../../.."),
   });
   expect(host.exitCode).toBe(1);
-  expect(host.stderr.toString()).toContain(
-    "refused: refusing destructive work",
-  );
+  expect(host.stderr.toString()).toContain("refused: refusing destructive work");
   const fenced = await brink(["exec", "--", "bun", `${P}/needs-fence.ts`]);
   expect(fenced.stdout).toContain("fenced: memory 134217728, nofile 256");
   expect(fenced.code).toBe(0);
