@@ -34,6 +34,20 @@ export function engineTest(
   } else test.skip(`${name} (no engine: ${reason})`, () => {});
 }
 
+/** Fences smaller than the defaults, to show that what is asked is what holds inside. */
+export const SMALL_FENCES = [
+  "--memory",
+  "96m",
+  "--nofile",
+  "64",
+  "--stack",
+  "2m",
+  "--pids",
+  "50",
+  "--disk",
+  "20m",
+];
+
 /** Runs the real brink CLI and collects its exit code and output. */
 export async function brink(
   args: string[],

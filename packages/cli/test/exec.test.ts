@@ -2,7 +2,7 @@ import { expect } from "bun:test";
 import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { brink, engineTest, leftovers } from "./engine.ts";
+import { brink, engineTest, leftovers, SMALL_FENCES } from "./engine.ts";
 
 const P = "packages/cli/test/fixtures/programs";
 const exec = (args: string[], cmd: string[]) =>
@@ -55,22 +55,7 @@ engineTest("exec: an OOM-killed program exits 137 and the JSON says oomKilled", 
 });
 
 engineTest("exec: the project is read-only at /work and the fences hold as asked", async () => {
-  const r = await brink([
-    "exec",
-    "--memory",
-    "96m",
-    "--nofile",
-    "64",
-    "--stack",
-    "2m",
-    "--pids",
-    "50",
-    "--disk",
-    "20m",
-    "--",
-    "bun",
-    `${P}/fences.ts`,
-  ]);
+  const r = await brink(["exec", ...SMALL_FENCES, "--", "bun", `${P}/fences.ts`]);
   expect(r.code).toBe(0);
   const f = JSON.parse(r.stdout.trim().split("\n").at(-1) as string);
   expect(f).toMatchObject({

@@ -2,7 +2,7 @@ import { afterAll, expect } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { brink, engineTest, leftovers } from "./engine.ts";
+import { brink, engineTest, leftovers, SMALL_FENCES } from "./engine.ts";
 
 const MiB = 2 ** 20;
 const tmp = mkdtempSync(join(tmpdir(), "brink-run-test-"));
@@ -49,23 +49,7 @@ engineTest(
   "run: fences asked for are the fences read inside each container",
   async () => {
     const json = join(tmp, "fences.json");
-    await brink([
-      "run",
-      "--memory",
-      "96m",
-      "--nofile",
-      "64",
-      "--stack",
-      "2m",
-      "--pids",
-      "50",
-      "--disk",
-      "20m",
-      "--json",
-      json,
-      "--category",
-      "fd,stack,pids,disk",
-    ]);
+    await brink(["run", ...SMALL_FENCES, "--json", json]);
     const report = JSON.parse(readFileSync(json, "utf8"));
     expect(report.results.length).toBeGreaterThan(0);
     for (const x of report.results) {
