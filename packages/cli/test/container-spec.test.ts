@@ -13,6 +13,7 @@ test("every container gets the fences and hardening of DESIGN.md", () => {
   });
   const h = o.HostConfig ?? {};
   expect(h.NetworkMode).toBe("none");
+  expect(h.Init).toBe(true);
   expect(h.ReadonlyRootfs).toBe(true);
   expect(h.CapDrop).toEqual(["ALL"]);
   expect(h.SecurityOpt).toEqual(["no-new-privileges"]);

@@ -66,6 +66,9 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
     AttachStderr: true,
     Tty: false,
     HostConfig: {
+      // A real init as PID 1: it reaps orphans, and the runner is not PID 1 (the kernel
+      // ignores a PID 1's own fatal signals, so a probe could not kill its container).
+      Init: true,
       NetworkMode: "none",
       ReadonlyRootfs: true,
       CapDrop: ["ALL"],

@@ -6,7 +6,7 @@ import { type ContainerExit, runContainer } from "../engine/run-container.ts";
 import type { ProbeInfo } from "./probe-info.ts";
 
 /** Grace on top of a probe's own timeout before the host calls it hung. */
-export const HANG_GRACE_MS = 10_000;
+export const HANG_GRACE_MS = 5_000;
 
 /** What one container of a batch produced. */
 interface BatchOutcome {

@@ -1,0 +1,58 @@
+import { afterAll, expect } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { brink, engineTest, leftovers } from "./engine.ts";
+
+const tmp = mkdtempSync(join(tmpdir(), "brink-faults-test-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+engineTest(
+  "probes that kill, hang, flood, print junk or exit early: all reported, nothing lost",
+  async () => {
+    const json = join(tmp, "faults.json");
+    const r = await brink([
+      "run",
+      "--suite",
+      "packages/cli/test/fixtures/suites/faulty.ts",
+      "--json",
+      json,
+    ]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(readFileSync(json, "utf8"));
+    const status = Object.fromEntries(
+      report.results.map((x: { id: string; status: string }) => [x.id, x.status]),
+    );
+    expect(status).toEqual({
+      "fd.fault-before": "pass",
+      "fd.fault-kills-container": "killed",
+      "fd.fault-hangs": "error",
+      "fd.fault-floods-stdout": "pass",
+      "fd.fault-prints-junk": "pass",
+      "fd.fault-exits-early": "killed",
+      "fd.fault-after": "pass",
+    });
+    const byId = (id: string) => report.results.find((x: { id: string }) => x.id === id);
+    expect(byId("fd.fault-kills-container").observed).toMatchObject({
+      exitCode: 137,
+      signal: "SIGKILL",
+      oomKilled: false,
+    });
+    expect(byId("fd.fault-hangs").message).toContain("hung");
+    expect(byId("fd.fault-exits-early").message).toContain("exited 0 mid-probe");
+    expect(await leftovers()).toBe(0);
+  },
+  120_000,
+);
+
+engineTest(
+  "an engine that answers but refuses the container: exit 3 with the engine's words",
+  async () => {
+    const r = await brink(["run", "--category", "fd", "--cpus", "200"]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/engine (refused|could not start)/);
+    expect(r.stderr).toMatch(/CPU/i);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(await leftovers()).toBe(0);
+  },
+);
