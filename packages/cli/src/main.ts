@@ -85,4 +85,8 @@ if (import.meta.main) {
       process.exitCode = 1;
     }
   }
+  // Everything is written and every container removed: leave now rather than wait for
+  // sockets of an engine that went away to time out.
+  await new Promise<void>((r) => process.stdout.write("", () => r()));
+  process.exit(Number(process.exitCode ?? 0));
 }

@@ -13,6 +13,8 @@ const endpoint = await connectEngine(process.env, 3000).catch((e: Error) => {
 });
 /** The engine, or null where none answers. */
 export const docker = endpoint?.docker ?? null;
+/** Where it answered (a socket path, or DOCKER_HOST). */
+export const engineAddress = endpoint?.address ?? null;
 const required = process.env.BRINK_REQUIRE_ENGINE === "1" || process.env.CI === "true";
 
 /**

@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import type Docker from "dockerode";
-import { BrinkError } from "../errors.ts";
 import { type ContainerSpec, createOptions } from "./container-spec.ts";
+import { engineError } from "./engine-error.ts";
 import { liveContainers } from "./live-containers.ts";
 
 /** How a container ended. */
@@ -77,11 +77,7 @@ export async function runContainer(
   try {
     container = await docker.createContainer(createOptions(spec));
   } catch (e) {
-    throw new BrinkError(
-      "ENGINE_REFUSED",
-      `the engine refused the container: ${(e as Error).message}`,
-      { cause: e },
-    );
+    throw engineError(e, "creating the container");
   }
   const forget = liveContainers.add(container.id, () => container.remove({ force: true, v: true }));
   let killedBy: string | null = null;
@@ -114,11 +110,7 @@ export async function runContainer(
     try {
       await container.start();
     } catch (e) {
-      throw new BrinkError(
-        "ENGINE_REFUSED",
-        `the engine could not start the container: ${(e as Error).message}`,
-        { cause: e },
-      );
+      throw engineError(e, "starting the container");
     }
     if (io.signal?.aborted) onAbort();
     io.signal?.addEventListener("abort", onAbort, { once: true });
@@ -135,12 +127,7 @@ export async function runContainer(
       killedBy,
     };
   } catch (e) {
-    if (e instanceof BrinkError) throw e;
-    throw new BrinkError(
-      "ENGINE_LOST",
-      `lost the engine while a container ran: ${(e as Error).message}`,
-      { cause: e },
-    );
+    throw engineError(e, "a container ran");
   } finally {
     io.signal?.removeEventListener("abort", onAbort);
     await container.remove({ force: true, v: true }).catch(() => {});

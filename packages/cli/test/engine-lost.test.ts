@@ -1,0 +1,84 @@
+import { afterAll, expect } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { connect, createServer, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { brink, engineAddress, engineTest, leftovers, MAIN, ROOT } from "./engine.ts";
+
+const tmp = mkdtempSync(join(tmpdir(), "brink-lost-test-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/**
+ * A unix-socket relay in front of the real engine: brink talks to it as to any engine, and
+ * stopping it is, from brink's side, the daemon going away mid-run.
+ */
+function relay(path: string, upstream: string) {
+  const open = new Set<Socket>();
+  const server = createServer((client) => {
+    const up = connect(upstream);
+    for (const s of [client, up]) {
+      open.add(s);
+      s.on("error", () => {});
+      s.on("close", () => open.delete(s));
+    }
+    client.pipe(up);
+    up.pipe(client);
+  });
+  return {
+    listening: new Promise<void>((r) => server.listen(path, r)),
+    stop() {
+      server.close();
+      for (const s of open) s.destroy();
+    },
+  };
+}
+
+engineTest(
+  "the engine goes away mid-run: exit 3, the results so far kept",
+  async () => {
+    if (!engineAddress?.startsWith("/"))
+      throw new Error(`this test relays a local socket; the engine is at ${engineAddress}`);
+    const sock = join(tmp, "engine.sock");
+    const proxy = relay(sock, engineAddress);
+    await proxy.listening;
+    const json = join(tmp, "lost.json");
+    const p = Bun.spawn(["bun", MAIN, "run", "--json", json], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: "1", DOCKER_HOST: `unix://${sock}` },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const reader = p.stderr.getReader();
+    let seen = "";
+    while (!/pass .*\n(.|\n)*pass /.test(seen)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += new TextDecoder().decode(value);
+    }
+    proxy.stop();
+    const rest = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        seen += new TextDecoder().decode(value);
+      }
+    })();
+    const code = await p.exited;
+    await rest;
+    expect(code).toBe(3);
+    expect(seen).toContain("lost the engine");
+    expect(seen).not.toMatch(/\n\s+at /);
+    const report = JSON.parse(readFileSync(json, "utf8"));
+    expect(report.results.length).toBeGreaterThanOrEqual(2);
+    expect(report.incomplete).toContain("lost the engine");
+    // What the lost engine still holds (a create already sent may land a moment later) is
+    // what `brink clean` is for.
+    for (let i = 0; i < 20; i++) {
+      expect((await brink(["clean"])).code).toBe(0);
+      await Bun.sleep(250);
+      if ((await leftovers()) === 0) break;
+    }
+    expect(await leftovers()).toBe(0);
+  },
+  120_000,
+);
