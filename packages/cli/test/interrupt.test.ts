@@ -1,8 +1,8 @@
 import { afterAll, expect } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { engineTest, leftovers, MAIN, ROOT } from "./engine.ts";
+import { brink, engineTest, leftovers, MAIN, ROOT } from "./engine.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "brink-int-test-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -69,3 +69,17 @@ engineTest("SIGTERM mid-run: containers removed, reports written, exit 143", asy
   expect(r.report.incomplete).toBe("interrupted by SIGTERM");
   expect(await leftovers()).toBe(0);
 });
+
+engineTest(
+  "SIGINT while the probe image builds: exit 130, no temp context left, reports valid",
+  async () => {
+    expect((await brink(["clean"])).code).toBe(0);
+    const before = readdirSync(tmpdir()).filter((f) => f.startsWith("brink-image-"));
+    const r = await interruptAt(/building the probe image/, "SIGINT", "build");
+    expect(r.code).toBe(130);
+    expect(r.report.results).toEqual([]);
+    expect(r.report.incomplete).toBe("interrupted by SIGINT before any probe ran");
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith("brink-image-"))).toEqual(before);
+    expect(await leftovers()).toBe(0);
+  },
+);

@@ -48,6 +48,7 @@ async function build(
   dir: string,
   inputs: ImageInputs,
   runId: string,
+  signal?: AbortSignal,
 ): Promise<void> {
   // The context is packed with tar(1): dockerode's own packer skipped nested directories.
   const tar = Bun.spawn(["tar", "-cf", "-", "-C", dir, "."], { stdout: "pipe", stderr: "pipe" });
@@ -57,6 +58,16 @@ async function build(
     forcerm: true,
     labels: { [LABEL]: "1", [LABEL_RUN]: runId, [LABEL_INPUTS]: inputs.hash },
   });
+  // Interrupted: stop feeding the context and drop the connection, so the engine abandons
+  // the build instead of finishing and tagging it.
+  const stop = () => {
+    tar.kill();
+    (stream as NodeJS.ReadableStream & { destroy?: (e?: Error) => void }).destroy?.(
+      new Error("interrupted"),
+    );
+  };
+  if (signal?.aborted) stop();
+  signal?.addEventListener("abort", stop, { once: true });
   const output = await new Promise<Array<{ error?: string; errorDetail?: { message?: string } }>>(
     (resolve, reject) =>
       docker.modem.followProgress(stream, (err, out) => (err ? reject(err) : resolve(out))),
@@ -76,7 +87,7 @@ async function build(
  */
 export async function ensureImage(
   docker: Docker,
-  options: { runId: string; base?: ImageBase; onBuild?: () => void },
+  options: { runId: string; base?: ImageBase; onBuild?: () => void; signal?: AbortSignal },
 ): Promise<ProbeImage> {
   const inputs = collectImageInputs(options.base ?? imageBaseFromEnv());
   try {
@@ -89,8 +100,15 @@ export async function ensureImage(
   const dir = mkdtempSync(join(tmpdir(), "brink-image-"));
   try {
     writeContext(inputs, dir);
-    await build(docker, dir, inputs, options.runId);
+    await build(docker, dir, inputs, options.runId, options.signal);
   } catch (e) {
+    if (options.signal?.aborted) {
+      throw new BrinkError(
+        "INTERRUPTED",
+        `${options.signal.reason}: the probe image build was abandoned`,
+        { cause: e },
+      );
+    }
     throw new BrinkError(
       "IMAGE_BUILD_FAILED",
       `building the probe image failed: ${(e as Error).message}`,

@@ -20,12 +20,18 @@ export interface EngineSession {
  * @example
  * const s = await openSession({ onBuild: () => log("building the probe image") });
  */
-export async function openSession(options: { onBuild?: () => void } = {}): Promise<EngineSession> {
+export async function openSession(
+  options: { onBuild?: () => void; signal?: AbortSignal } = {},
+): Promise<EngineSession> {
   const { docker, remote } = await connectEngine();
   const runId = newRunId();
   const [version, info] = await Promise.all([docker.version(), docker.info()]);
   const cg = (info as { CgroupVersion?: string }).CgroupVersion;
-  const image = await ensureImage(docker, { runId, onBuild: options.onBuild });
+  const image = await ensureImage(docker, {
+    runId,
+    onBuild: options.onBuild,
+    signal: options.signal,
+  });
   return {
     docker,
     version: version.Version,

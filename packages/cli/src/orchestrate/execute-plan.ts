@@ -28,9 +28,6 @@ export async function executePlan(
   const err = (s: string) => process.stderr.write(`${s}\n`);
   const started = Date.now();
   const t0 = performance.now();
-  const session = await openSession({
-    onBuild: () => err(c.dim("building the probe image (offline, once per change)...")),
-  });
   const results: ProbeResult[] = [];
   const controller = new AbortController();
   let interrupted: { signal: string; code: number } | null = null;
@@ -48,6 +45,32 @@ export async function executePlan(
   const sigterm = onSignal("SIGTERM", 143);
   process.on("SIGINT", sigint);
   process.on("SIGTERM", sigterm);
+  let session: Awaited<ReturnType<typeof openSession>>;
+  try {
+    session = await openSession({
+      signal: controller.signal,
+      onBuild: () => err(c.dim("building the probe image (offline, once per change)...")),
+    });
+  } catch (e) {
+    process.off("SIGINT", sigint);
+    process.off("SIGTERM", sigterm);
+    const stop = interrupted as { signal: string; code: number } | null;
+    if (!(e instanceof BrinkError) || !stop) throw e;
+    err(e.message);
+    writeReports(
+      buildReport({
+        toolVersion: VERSION,
+        startedAt: new Date(started).toISOString(),
+        durationMs: Math.round(performance.now() - t0),
+        engine: { kind: "docker", version: "unknown", cgroup: null },
+        results: [],
+        notes: [],
+        incomplete: `interrupted by ${stop.signal} before any probe ran`,
+      }),
+      plan.outputs,
+    );
+    return stop.code;
+  }
   err(
     c.dim(
       `brink ${VERSION}: ${probes.length} probes in ${plan.categories.join(", ")}; engine ${session.version} (cgroup v${session.cgroup ?? "?"}), image ${session.image.tag}${session.image.built ? " (built)" : ""}`,
