@@ -56,3 +56,18 @@ engineTest(
     expect(await leftovers()).toBe(0);
   },
 );
+
+engineTest("an image build that fails: exit 3 with the engine's own message", async () => {
+  const bad = await brink(["run", "--category", "fd"], {
+    env: { BRINK_BUN_BINARY: "/no/such/bun" },
+  });
+  expect(bad.code).toBe(3);
+  expect(bad.stderr).toContain("/no/such/bun (BRINK_BUN_BINARY) does not exist");
+  // The opt-in official base needs a registry; where none answers (as here), the engine's
+  // build fails and brink passes its message on. An engine that can pull builds it instead.
+  const r = await brink(["run", "--category", "fd"], { env: { BRINK_IMAGE_BASE: "oven" } });
+  expect([0, 3]).toContain(r.code);
+  if (r.code === 3) expect(r.stderr).toContain("building the probe image failed:");
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(await leftovers()).toBe(0);
+});

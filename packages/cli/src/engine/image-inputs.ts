@@ -81,7 +81,16 @@ export function collectImageInputs(base: ImageBase = "scratch"): ImageInputs {
     }
   }
   const programs: [string, string][] = [];
-  if (base === "scratch") programs.push([bunBinary(), "usr/local/bin/bun"]);
+  if (base === "scratch") {
+    const bun = bunBinary();
+    if (!existsSync(bun)) {
+      throw new BrinkError(
+        "IMAGE_BUILD_FAILED",
+        `the Bun binary ${bun} (BRINK_BUN_BINARY) does not exist; point it at a Linux Bun binary or unset it`,
+      );
+    }
+    programs.push([bun, "usr/local/bin/bun"]);
+  }
   for (const name of EXTRA_PROGRAMS) {
     const p = which(name);
     if (p) programs.push([p, `usr/bin/${name}`]);
