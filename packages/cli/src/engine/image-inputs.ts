@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { BrinkError } from "../errors.ts";
 import { REPO_ROOT } from "../paths.ts";
@@ -104,10 +104,22 @@ export function collectImageInputs(base: ImageBase = "scratch"): ImageInputs {
   const hasher = new Bun.CryptoHasher("sha256");
   for (const f of files.sort((a, b) => a.dest.localeCompare(b.dest))) {
     hasher.update(`${f.dest}\0`);
-    hasher.update(f.text ?? String(Bun.hash(readFileSync(f.src as string))));
+    if (f.text !== undefined) hasher.update(f.text);
+    else hashFile(hasher, f.src as string);
   }
   const hash = hasher.digest("hex");
   return { base, files, hash, tag: `brink-probe:${hash.slice(0, 16)}` };
+}
+
+/** Feeds a file to `hasher` in 4 MiB pieces: the Bun binary is ~100 MiB, never held whole. */
+function hashFile(hasher: Bun.CryptoHasher, path: string): void {
+  const buf = Buffer.allocUnsafe(4 * 2 ** 20);
+  const fd = openSync(path, "r");
+  try {
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) hasher.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Directories a context file needs. */
