@@ -9,6 +9,7 @@ import { execCommand } from "./commands/exec.ts";
 import { HELP } from "./commands/help.ts";
 import { listCommand } from "./commands/list.ts";
 import { runCommand } from "./commands/run.ts";
+import { sweepCommand } from "./commands/sweep.ts";
 import { BrinkError } from "./errors.ts";
 import { VERSION } from "./version.ts";
 import { runWizard } from "./wizard/wizard.ts";
@@ -63,10 +64,12 @@ export async function main(argv: string[]): Promise<number> {
       return doctorCommand(args, { color });
     case "clean":
       return cleanCommand(args);
+    case "sweep":
+      return sweepCommand(args);
     default:
       throw new BrinkError(
         "USAGE",
-        `unknown command "${command}"; use run, exec, list, doctor or clean (brink --help)`,
+        `unknown command "${command}"; use run, exec, sweep, list, doctor or clean (brink --help)`,
       );
   }
 }

@@ -12,7 +12,7 @@ import { writeOut } from "../report/write-reports.ts";
 import { parseOrUsage } from "./parse.ts";
 
 /** Splits argv at `--`: brink's flags before, the command after. */
-export function splitCommand(argv: string[]): { flags: string[]; command: string[] } {
+export function splitAtDashes(argv: string[]): { flags: string[]; command: string[] } {
   const i = argv.indexOf("--");
   return i < 0
     ? { flags: argv, command: [] }
@@ -36,7 +36,7 @@ export function checkDiskFitsMemory(limits: Limits): void {
  * process.exitCode = await execCommand(["--memory", "96m", "--", "bun", "test"]);
  */
 export async function execCommand(argv: string[]): Promise<number> {
-  const { flags, command } = splitCommand(argv);
+  const { flags, command } = splitAtDashes(argv);
   const { values: v } = parseOrUsage(
     () =>
       parseArgs({

@@ -17,6 +17,8 @@ Usage:
   brink                      interactive wizard (at a terminal)
   brink run [options]        run the built-in suite or --suite files in fenced containers
   brink exec [options] -- CMD [ARGS...]   run any command in one fenced container
+  brink sweep --fault SYSCALL:ERRNO [options] -- CMD [ARGS...]
+                             fail the Nth system call for every N; find the one that breaks CMD
   brink list [--category ...] [--json]   list the probes
   brink doctor [--json]      check the engine and prove each fence is enforced
   brink clean                remove every container and image brink left (label dev.brink=1)
@@ -52,6 +54,25 @@ ${LIMITS}
   --json FILE       write {version, command, exitCode, signal, oomKilled, durationMs, fence}
 
 Example: brink exec --memory 96m -- bun test`,
+  sweep: `Usage: brink sweep --fault SYSCALL:ERRNO[,...] [options] -- CMD [ARGS...]
+
+For N = 1, 2, ...: runs CMD in a fresh fenced container with the Nth matching system call
+failing with ERRNO (strace fault injection), then --check on the same /scratch, and
+classifies N: handled (exit 0, check passes), reported (non-zero exit, check passes),
+corrupted (check fails), crashed (signal), hung (timeout). Stops when CMD makes fewer than N
+matching calls, or at --max.
+
+  --fault LIST      e.g. write:ENOSPC or openat:EMFILE (each swept in turn)
+  --path P          count only calls on this file (strace -P; repeatable), e.g. /scratch/data.json
+  --check CMD       invariant check run after each N, e.g. "bun check.ts" (no shell: quotes group)
+  --max N           stop after N [500]
+  --timeout D       per run; past it the run is "hung" [30s]
+  --concurrency N   containers at once [number of cores]
+${LIMITS}
+  --project DIR     mounted read-only at /work [current directory]
+  --json FILE       write the sweep report; --junit FILE for JUnit (one testcase per N)
+
+Example: brink sweep --fault write:ENOSPC --path /scratch/data.json --check "bun check.ts" -- bun save.ts`,
   list: `Usage: brink list [--category LIST] [--suite FILE] [--json]
 
 Lists the probes: id, category, what is expected (graceful or killed) and the title.`,

@@ -24,6 +24,8 @@ export interface ContainerSpec {
   project?: string;
   env?: Record<string, string>;
   labels?: Record<string, string>;
+  /** More tmpfs mounts (path -> options), e.g. a private one for a sweep's strace log. */
+  tmpfs?: Record<string, string>;
 }
 
 /** The user probes and commands run as: not root. */
@@ -81,7 +83,7 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
         { Name: "nofile", Soft: limits.nofile, Hard: limits.nofile },
         { Name: "stack", Soft: limits.stack, Hard: limits.stack },
       ],
-      Tmpfs: { [SCRATCH]: `rw,nosuid,nodev,size=${limits.disk},mode=1777` },
+      Tmpfs: { [SCRATCH]: `rw,nosuid,nodev,size=${limits.disk},mode=1777`, ...spec.tmpfs },
       Binds: spec.project ? [`${spec.project}:/work:ro`] : [],
       LogConfig: { Type: "json-file", Config: { "max-size": "20m", "max-file": "1" } },
     },

@@ -1,0 +1,77 @@
+#!/usr/bin/env bun
+/**
+ * In-container driver of one sweep step: runs CMD under strace with the Nth matching
+ * system call failing, then the check command on the same /scratch, and prints one JSON
+ * line: { n, exitCode, signal, timedOut, injected, calls, check, stderr }.
+ *
+ *   bun driver.ts --syscall write --errno ENOSPC --n 3 [--path P]... [--check "CMD"] [--timeout MS] -- CMD ARGS...
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { splitCommand } from "./split-command.ts";
+
+const LOG = process.env.BRINK_SWEEP_LOG ?? "/brink/strace.log";
+
+async function run(argv: string[], timeoutMs: number) {
+  const p = Bun.spawn(argv, { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  let timedOut = false;
+  const t = setTimeout(() => {
+    timedOut = true;
+    p.kill("SIGKILL");
+  }, timeoutMs);
+  const [stdout, stderr] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
+  clearTimeout(t);
+  return {
+    exitCode: p.exitCode,
+    signal: (p.signalCode as string | null) ?? null,
+    timedOut,
+    stdout: stdout.slice(-2000),
+    stderr: stderr.slice(-2000),
+  };
+}
+
+/** Reads strace's log: how many matching calls there were and the one that was failed. */
+export function readStraceLog(text: string, syscall: string) {
+  const re = new RegExp(`^(?:\\[pid\\s+\\d+\\] |\\d+ +)?${syscall}\\(`);
+  const lines = text.split("\n").filter((l) => re.test(l) || l.includes(`${syscall}(`));
+  const hit = lines.find((l) => l.includes("(INJECTED)"));
+  const call = hit?.replace(/^\[pid\s+\d+\] |^\d+ +/, "").slice(0, 300) ?? null;
+  return {
+    calls: lines.filter((l) => !l.includes("resumed>")).length,
+    injected: call ? { syscall, call } : null,
+  };
+}
+
+if (import.meta.main) {
+  const cut = process.argv.indexOf("--");
+  const { values: v } = parseArgs({
+    args: process.argv.slice(2, cut < 0 ? undefined : cut),
+    options: {
+      syscall: { type: "string" },
+      errno: { type: "string" },
+      n: { type: "string" },
+      path: { type: "string", multiple: true },
+      check: { type: "string" },
+      timeout: { type: "string" },
+    },
+    strict: true,
+  });
+  const cmd = cut < 0 ? [] : process.argv.slice(cut + 1);
+  const timeoutMs = Number(v.timeout ?? 30_000);
+  const strace = ["strace", "-f", "-qq", "-y", "-o", LOG, "-e", `trace=${v.syscall}`];
+  strace.push("-e", `inject=${v.syscall}:error=${v.errno}:when=${v.n}`);
+  for (const p of v.path ?? []) strace.push("-P", p);
+  const main = await run([...strace, "--", ...cmd], timeoutMs);
+  let log = "";
+  try {
+    log = readFileSync(LOG, "utf8");
+  } catch {}
+  const check = v.check ? await run(splitCommand(v.check), timeoutMs) : null;
+  process.stdout.write(
+    `${JSON.stringify({ n: Number(v.n), ...main, ...readStraceLog(log, v.syscall as string), check })}\n`,
+  );
+}
