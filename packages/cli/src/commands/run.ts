@@ -101,5 +101,3 @@ export async function runCommand(argv: string[], ui: { color: boolean }): Promis
     );
   return executePlan(plan, probes, ui);
 }
-
-export type { ProbeResult };

@@ -3,24 +3,14 @@ import { LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
 import { checkLimits, defaultConcurrency, resolveProject } from "../args/plan.ts";
 import { parseCount, parseDuration } from "../args/units.ts";
 import { liveContainers } from "../engine/live-containers.ts";
-import { runContainer } from "../engine/run-container.ts";
 import { openSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
-import { pool } from "../orchestrate/run-plan.ts";
-import {
-  buildSweepReport,
-  classify,
-  type SweepRow,
-  sweepExitCode,
-  sweepJUnit,
-  sweepTable,
-} from "../report/sweep-report.ts";
+import { type Fault, faultName, runSweep, type SweepPlan } from "../orchestrate/sweep-runner.ts";
+import { buildSweepReport, sweepExitCode, sweepJUnit, sweepTable } from "../report/sweep-report.ts";
 import { writeOut } from "../report/write-reports.ts";
 import { checkDiskFitsMemory, splitAtDashes } from "./exec.ts";
 import { parseOrUsage } from "./parse.ts";
 
-/** Where the step driver sits in the probe image. */
-export const DRIVER = "/node_modules/@brink/probes/src/sweep/driver.ts";
 export const SYSCALLS = [
   "write",
   "pwrite64",
@@ -48,8 +38,21 @@ export const ERRNOS = [
   "EROFS",
 ];
 
+const OPTIONS = {
+  ...LIMIT_OPTIONS,
+  project: { type: "string" },
+  fault: { type: "string" },
+  path: { type: "string", multiple: true },
+  max: { type: "string" },
+  check: { type: "string" },
+  timeout: { type: "string" },
+  concurrency: { type: "string" },
+  json: { type: "string" },
+  junit: { type: "string" },
+} as const;
+
 /** Parses --fault write:ENOSPC,openat:EMFILE into checked pairs. */
-export function parseFaults(value: string | undefined): { syscall: string; errno: string }[] {
+export function parseFaults(value: string | undefined): Fault[] {
   if (!value)
     throw new BrinkError(
       "USAGE",
@@ -67,21 +70,45 @@ export function parseFaults(value: string | undefined): { syscall: string; errno
   });
 }
 
-interface Step {
-  n: number;
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  stderr: string;
-  calls: number;
-  injected: { syscall: string; call: string } | null;
-  check: {
-    exitCode: number | null;
-    signal: string | null;
-    timedOut: boolean;
-    stdout: string;
-    stderr: string;
-  } | null;
+/** Turns `brink sweep` flags into a plan; every bad value is a usage error. */
+export function sweepPlanFromArgs(argv: string[]): SweepPlan & { json?: string; junit?: string } {
+  const { flags, command } = splitAtDashes(argv);
+  const { values: v } = parseOrUsage(
+    () => parseArgs({ args: flags, options: OPTIONS, strict: true }),
+    flags,
+  );
+  if (!command.length) {
+    throw new BrinkError(
+      "USAGE",
+      "brink sweep needs a command after --, e.g. brink sweep --fault write:ENOSPC -- bun save.ts",
+    );
+  }
+  const faults = parseFaults(v.fault);
+  const limits = limitsFromFlags(v);
+  checkLimits(limits);
+  checkDiskFitsMemory(limits);
+  for (const p of v.path ?? []) {
+    if (!p.startsWith("/"))
+      throw new BrinkError(
+        "USAGE",
+        `--path ${p} must be absolute inside the container, e.g. /scratch/data.json`,
+      );
+  }
+  return {
+    faults,
+    command,
+    paths: v.path ?? [],
+    check: v.check,
+    max: v.max ? parseCount("--max", v.max, 100_000) : 500,
+    timeoutMs: v.timeout ? parseDuration("--timeout", v.timeout) : 30_000,
+    concurrency: v.concurrency
+      ? parseCount("--concurrency", v.concurrency, 64)
+      : defaultConcurrency(),
+    limits,
+    project: resolveProject(v.project),
+    json: v.json,
+    junit: v.junit,
+  };
 }
 
 /**
@@ -92,157 +119,50 @@ interface Step {
  * process.exitCode = await sweepCommand(["--fault", "write:ENOSPC", "--path", "/scratch/data.json", "--", "bun", "save.ts"]);
  */
 export async function sweepCommand(argv: string[]): Promise<number> {
-  const { flags, command } = splitAtDashes(argv);
-  const opts = {
-    ...LIMIT_OPTIONS,
-    project: { type: "string" },
-    fault: { type: "string" },
-    path: { type: "string", multiple: true },
-    max: { type: "string" },
-    check: { type: "string" },
-    timeout: { type: "string" },
-    concurrency: { type: "string" },
-    json: { type: "string" },
-    junit: { type: "string" },
-  } as const;
-  const { values: v } = parseOrUsage(
-    () => parseArgs({ args: flags, options: opts, strict: true }),
-    flags,
-  );
-  if (!command.length)
-    throw new BrinkError(
-      "USAGE",
-      "brink sweep needs a command after --, e.g. brink sweep --fault write:ENOSPC -- bun save.ts",
-    );
-  const faults = parseFaults(v.fault);
-  const limits = limitsFromFlags(v);
-  checkLimits(limits);
-  checkDiskFitsMemory(limits);
-  const project = resolveProject(v.project);
-  const max = v.max ? parseCount("--max", v.max, 100_000) : 500;
-  const timeoutMs = v.timeout ? parseDuration("--timeout", v.timeout) : 30_000;
-  const concurrency = v.concurrency
-    ? parseCount("--concurrency", v.concurrency, 64)
-    : defaultConcurrency();
-  for (const p of v.path ?? [])
-    if (!p.startsWith("/"))
-      throw new BrinkError(
-        "USAGE",
-        `--path ${p} must be absolute inside the container, e.g. /scratch/data.json`,
-      );
-  if (!Bun.which("strace"))
+  const plan = sweepPlanFromArgs(argv);
+  if (!Bun.which("strace")) {
     throw new BrinkError(
       "IMAGE_BUILD_FAILED",
       "strace is not on this host, so the probe image has none; install it (apt-get install strace) and run again",
     );
+  }
   const session = await openSession({
     onBuild: () =>
       process.stderr.write("brink: building the probe image (offline, once per change)...\n"),
   });
+  if (session.remote) plan.project = undefined;
   const controller = new AbortController();
-  const stop = () => controller.abort("interrupted");
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  const stop = (s: string) => () => controller.abort(`interrupted by ${s}`);
+  const sigint = stop("SIGINT");
+  const sigterm = stop("SIGTERM");
+  process.on("SIGINT", sigint);
+  process.on("SIGTERM", sigterm);
   const started = Date.now();
-  const rows: SweepRow[] = [];
-  const calls: Record<string, number> = {};
-  const step = async (f: { syscall: string; errno: string }, n: number): Promise<Step | null> => {
-    let line = "";
-    const cmd = [
-      DRIVER,
-      "--syscall",
-      f.syscall,
-      "--errno",
-      f.errno,
-      "--n",
-      String(n),
-      "--timeout",
-      String(timeoutMs),
-    ];
-    for (const p of v.path ?? []) cmd.push("--path", p);
-    if (v.check) cmd.push("--check", v.check);
-    const exit = await runContainer(
-      session.docker,
-      {
-        image: session.image.tag,
-        runId: session.runId,
-        cmd: [...cmd, "--", ...command],
-        limits,
-        project: session.remote ? undefined : project,
-        tmpfs: { "/brink": "rw,size=16m,mode=1777" },
-        env: { BRINK_SWEEP_LOG: "/brink/strace.log" },
-      },
-      { onLine: (l) => (line = l.startsWith('{"n":') ? l : line), signal: controller.signal },
-    );
-    if (!line) {
-      if (controller.signal.aborted) return null;
-      throw new BrinkError(
-        "ENGINE_REFUSED",
-        `the sweep driver gave no answer for N=${n} (container exit ${exit.exitCode})`,
-      );
-    }
-    return JSON.parse(line) as Step;
-  };
+  let swept: Awaited<ReturnType<typeof runSweep>>;
   try {
-    for (const f of faults) {
-      const name = `${f.syscall}:${f.errno}`;
-      process.stderr.write(`sweeping ${name} over ${command.join(" ")}...\n`);
-      let done = false;
-      for (let n = 1; n <= max && !done && !controller.signal.aborted; n += concurrency) {
-        const ns = Array.from({ length: Math.min(concurrency, max - n + 1) }, (_, i) => n + i);
-        const t0 = performance.now();
-        const steps = await pool(
-          concurrency,
-          ns.map((k) => () => step(f, k)),
-        );
-        const ms = Math.round((performance.now() - t0) / ns.length);
-        for (const s of steps) {
-          if (!s || done) continue;
-          if (!s.injected) {
-            done = true;
-            calls[name] = s.calls;
-            continue;
-          }
-          const outcome = classify({ ...s, check: s.check });
-          rows.push({
-            fault: name,
-            n: s.n,
-            outcome,
-            exitCode: s.exitCode,
-            signal: s.signal,
-            injected: s.injected,
-            check: s.check
-              ? {
-                  exitCode: s.check.exitCode,
-                  output: `${s.check.stdout}${s.check.stderr}`.slice(-500),
-                }
-              : null,
-            stderr: s.stderr.slice(-500),
-            durationMs: ms,
-          });
-          process.stderr.write(
-            `  N=${String(s.n).padStart(4)} ${outcome.padEnd(9)} ${s.injected.call.slice(0, 80)}\n`,
-          );
-        }
-      }
-      calls[name] ??= rows.filter((r) => r.fault === name).length;
-    }
+    for (const f of plan.faults)
+      process.stderr.write(`sweeping ${faultName(f)} over ${plan.command.join(" ")}...\n`);
+    swept = await runSweep(session, plan, controller.signal, (r) =>
+      process.stderr.write(
+        `  ${r.fault} N=${String(r.n).padStart(4)} ${r.outcome.padEnd(9)} ${r.injected?.call.slice(0, 80)}\n`,
+      ),
+    );
   } finally {
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
+    process.off("SIGINT", sigint);
+    process.off("SIGTERM", sigterm);
     await liveContainers.removeAll();
   }
   const report = buildSweepReport({
-    command,
-    faults: faults.map((f) => `${f.syscall}:${f.errno}`),
+    command: plan.command,
+    faults: plan.faults.map(faultName),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    results: rows,
-    calls,
-    ...(controller.signal.aborted ? { incomplete: "interrupted" } : {}),
+    results: swept.rows,
+    calls: swept.calls,
+    ...(controller.signal.aborted ? { incomplete: String(controller.signal.reason) } : {}),
   });
-  if (v.json) writeOut(v.json, `${JSON.stringify(report, null, 2)}\n`);
-  if (v.junit) writeOut(v.junit, sweepJUnit(report));
+  if (plan.json) writeOut(plan.json, `${JSON.stringify(report, null, 2)}\n`);
+  if (plan.junit) writeOut(plan.junit, sweepJUnit(report));
   process.stdout.write(sweepTable(report));
   return controller.signal.aborted ? 130 : sweepExitCode(report);
 }

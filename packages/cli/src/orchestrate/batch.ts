@@ -1,9 +1,9 @@
-import type { FenceSummary } from "@brink/guard";
 import { type ProbeResult, parseEventLine } from "@brink/probes";
 import type Docker from "dockerode";
 import type { ContainerSpec } from "../engine/container-spec.ts";
 import { type ContainerExit, runContainer } from "../engine/run-container.ts";
 import type { ProbeInfo } from "./probe-info.ts";
+import { EMPTY_FENCE, resultOfDeath } from "./result-of-death.ts";
 
 /** Grace on top of a probe's own timeout before the host calls it hung. */
 export const HANG_GRACE_MS = 5_000;
@@ -29,69 +29,6 @@ function tail(max: number) {
   };
 }
 
-const emptyFence: FenceSummary = {
-  memory: null,
-  disk: null,
-  stack: null,
-  nofile: null,
-  pids: null,
-  cpus: null,
-};
-
-/** The result of the probe a container died under, from the container's evidence. */
-export function resultOfDeath(
-  probe: ProbeInfo,
-  exit: ContainerExit,
-  fence: FenceSummary,
-  stderr: string,
-  ms: number,
-): ProbeResult {
-  const evidence = {
-    exitCode: exit.exitCode,
-    signal: exit.signal,
-    oomKilled: exit.oomKilled,
-    stderr: stderr.slice(-2000),
-  };
-  const base = {
-    id: probe.id,
-    category: probe.category,
-    title: probe.title,
-    expected: probe.expected,
-    durationMs: ms,
-    fence,
-  };
-  if (exit.killedBy) {
-    return {
-      ...base,
-      status: "error",
-      message: `${exit.killedBy}; its container was killed`,
-      observed: { ...evidence, killedBy: exit.killedBy },
-    };
-  }
-  const killedByFence = exit.oomKilled && exit.exitCode === 137;
-  if (probe.expected === "killed") {
-    return killedByFence
-      ? {
-          ...base,
-          status: "pass",
-          message: "the memory fence killed its container, as expected (OOMKilled, exit 137)",
-          observed: evidence,
-        }
-      : {
-          ...base,
-          status: "fail",
-          message: `expected an OOM kill; its container ended with exit ${exit.exitCode}${exit.signal ? ` (${exit.signal})` : ""}, OOMKilled ${exit.oomKilled}`,
-          observed: evidence,
-        };
-  }
-  const how = killedByFence
-    ? "OOM-killed"
-    : exit.signal
-      ? `killed by ${exit.signal}`
-      : `exited ${exit.exitCode} mid-probe`;
-  return { ...base, status: "killed", message: `its container was ${how}`, observed: evidence };
-}
-
 /**
  * Runs probes in one container and streams their events. If the container dies mid-suite,
  * the results already streamed are kept, the running probe gets the evidence, and the
@@ -106,7 +43,7 @@ async function runOnce(
 ): Promise<BatchOutcome> {
   const results: ProbeResult[] = [];
   const stderr = tail(64 * 1024);
-  let fence = emptyFence;
+  let fence = EMPTY_FENCE;
   let current: { probe: ProbeInfo; started: number } | null = null;
   let done = false;
   let refused: string | null = null;
