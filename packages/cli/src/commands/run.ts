@@ -1,5 +1,4 @@
 import { parseArgs } from "node:util";
-import type { ProbeResult } from "@brink/probes";
 import { LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
 import {
   checkLimits,
