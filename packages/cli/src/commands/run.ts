@@ -98,5 +98,5 @@ export async function runCommand(argv: string[], ui: { color: boolean }): Promis
       "USAGE",
       `no probe in categories ${plan.categories.join(",")}; \`brink list\` shows what there is`,
     );
-  return executePlan(plan, probes, ui);
+  return executePlan(plan, probes, { ...ui, bar: ui.color && !process.env.CI });
 }

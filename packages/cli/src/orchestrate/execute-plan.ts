@@ -4,8 +4,9 @@ import { formatSize } from "../args/units.ts";
 import { liveContainers } from "../engine/live-containers.ts";
 import { type EngineSession, openSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
+import { barProgress, lineProgress, type Progress } from "../report/progress.ts";
 import { buildReport, exitCodeOf, type Report } from "../report/report.ts";
-import { palette, resultLine, summaryText } from "../report/terminal.ts";
+import { palette, summaryText } from "../report/terminal.ts";
 import { writeReports } from "../report/write-reports.ts";
 import { VERSION } from "../version.ts";
 import type { ProbeInfo } from "./probe-info.ts";
@@ -34,13 +35,12 @@ function notesOf(plan: Plan): string[] {
 export async function executePlan(
   plan: Plan,
   probes: ProbeInfo[],
-  ui: { color: boolean },
+  ui: { color: boolean; bar?: boolean },
 ): Promise<number> {
   const c = palette(ui.color);
   const err = (s: string) => process.stderr.write(`${s}\n`);
   const started = Date.now();
   const t0 = performance.now();
-  const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s`;
   const results: ProbeResult[] = [];
   const finish = (engine: Report["engine"], incomplete?: string): Report => {
     const report = buildReport({
@@ -76,6 +76,7 @@ export async function executePlan(
 
   let session: EngineSession;
   let lost: BrinkError | null = null;
+  let progress: Progress | undefined;
   try {
     try {
       session = await openSession({
@@ -97,15 +98,17 @@ export async function executePlan(
         `brink ${VERSION}: ${probes.length} probes in ${plan.categories.join(", ")}; engine ${session.version} (cgroup v${session.cgroup ?? "?"}), image ${session.image.tag}${session.image.built ? " (built)" : ""}`,
       ),
     );
+    const live = ui.bar ? barProgress(probes.length, t0) : lineProgress(c, t0);
+    progress = live;
     try {
       await runPlan(session.docker, plan, probes, {
         image: session.image.tag,
         runId: session.runId,
         signal: controller.signal,
-        onStart: (cat) => err(c.dim(`${elapsed()} ${cat.padEnd(5)} container starting`)),
+        onStart: (cat) => live.containerStarting(cat),
         onResult: (r) => {
           results.push(r);
-          err(resultLine(r, c, performance.now() - t0));
+          live.result(r);
         },
       });
     } catch (e) {
@@ -114,6 +117,7 @@ export async function executePlan(
       controller.abort(e.message);
     }
   } finally {
+    progress?.stop(stopped() !== null || lost !== null);
     process.off("SIGINT", sigint);
     process.off("SIGTERM", sigterm);
     await liveContainers.removeAll();

@@ -145,7 +145,7 @@ export async function runWizard(ui: { color: boolean }): Promise<number> {
       plan.categories.includes(x.category),
     );
     p.outro(`Running ${probes.length} probes...`);
-    return await executePlan(plan, probes, ui);
+    return await executePlan(plan, probes, { ...ui, bar: true });
   } catch (e) {
     if (e instanceof Cancelled) {
       p.cancel("Cancelled; nothing was run.");
