@@ -4,6 +4,7 @@ import { LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
 import { checkLimits, resolveProject } from "../args/plan.ts";
 import { formatSize } from "../args/units.ts";
 import type { Limits } from "../engine/container-spec.ts";
+import { trapInterrupts } from "../engine/interrupts.ts";
 import { liveContainers } from "../engine/live-containers.ts";
 import { runContainer } from "../engine/run-container.ts";
 import { openSession } from "../engine/session.ts";
@@ -59,12 +60,7 @@ export async function execCommand(argv: string[]): Promise<number> {
     onBuild: () =>
       process.stderr.write("brink: building the probe image (offline, once per change)...\n"),
   });
-  const controller = new AbortController();
-  const onSig = (s: string) => () => controller.abort(`interrupted by ${s}`);
-  const sigint = onSig("SIGINT");
-  const sigterm = onSig("SIGTERM");
-  process.on("SIGINT", sigint);
-  process.on("SIGTERM", sigterm);
+  const trap = trapInterrupts();
   const [entry, ...rest] = command as [string, ...string[]];
   try {
     const exit = await runContainer(
@@ -80,7 +76,7 @@ export async function execCommand(argv: string[]): Promise<number> {
       {
         onStdout: (b) => process.stdout.write(b),
         onStderr: (s) => process.stderr.write(s),
-        signal: controller.signal,
+        signal: trap.signal,
       },
     );
     const code = exit.exitCode ?? 1;
@@ -100,7 +96,7 @@ export async function execCommand(argv: string[]): Promise<number> {
         `${JSON.stringify({ version: 1, command, exitCode: code, signal: exit.signal, oomKilled: exit.oomKilled, durationMs: exit.durationMs, fence }, null, 2)}\n`,
       );
     }
-    if (exit.killedBy) return 130;
+    if (trap.stopped) return trap.stopped.code;
     return code;
   } catch (e) {
     if (
@@ -115,8 +111,7 @@ export async function execCommand(argv: string[]): Promise<number> {
     }
     throw e;
   } finally {
-    process.off("SIGINT", sigint);
-    process.off("SIGTERM", sigterm);
+    trap.release();
     await liveContainers.removeAll();
   }
 }

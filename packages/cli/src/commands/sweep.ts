@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
 import { checkLimits, defaultConcurrency, resolveProject } from "../args/plan.ts";
 import { parseCount, parseDuration } from "../args/units.ts";
+import { trapInterrupts } from "../engine/interrupts.ts";
 import { liveContainers } from "../engine/live-containers.ts";
 import { openSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
@@ -131,25 +132,19 @@ export async function sweepCommand(argv: string[]): Promise<number> {
       process.stderr.write("brink: building the probe image (offline, once per change)...\n"),
   });
   if (session.remote) plan.project = undefined;
-  const controller = new AbortController();
-  const stop = (s: string) => () => controller.abort(`interrupted by ${s}`);
-  const sigint = stop("SIGINT");
-  const sigterm = stop("SIGTERM");
-  process.on("SIGINT", sigint);
-  process.on("SIGTERM", sigterm);
+  const trap = trapInterrupts();
   const started = Date.now();
   let swept: Awaited<ReturnType<typeof runSweep>>;
   try {
     for (const f of plan.faults)
       process.stderr.write(`sweeping ${faultName(f)} over ${plan.command.join(" ")}...\n`);
-    swept = await runSweep(session, plan, controller.signal, (r) =>
+    swept = await runSweep(session, plan, trap.signal, (r) =>
       process.stderr.write(
         `  ${r.fault} N=${String(r.n).padStart(4)} ${r.outcome.padEnd(9)} ${r.injected?.call.slice(0, 80)}\n`,
       ),
     );
   } finally {
-    process.off("SIGINT", sigint);
-    process.off("SIGTERM", sigterm);
+    trap.release();
     await liveContainers.removeAll();
   }
   const report = buildSweepReport({
@@ -159,10 +154,10 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     durationMs: Date.now() - started,
     results: swept.rows,
     calls: swept.calls,
-    ...(controller.signal.aborted ? { incomplete: String(controller.signal.reason) } : {}),
+    ...(trap.stopped ? { incomplete: `interrupted by ${trap.stopped.name}` } : {}),
   });
   if (plan.json) writeOut(plan.json, `${JSON.stringify(report, null, 2)}\n`);
   if (plan.junit) writeOut(plan.junit, sweepJUnit(report));
   process.stdout.write(sweepTable(report));
-  return controller.signal.aborted ? 130 : sweepExitCode(report);
+  return trap.stopped?.code ?? sweepExitCode(report);
 }

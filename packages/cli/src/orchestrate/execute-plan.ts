@@ -1,6 +1,7 @@
 import type { ProbeResult } from "@brink/probes";
 import type { Plan } from "../args/plan.ts";
 import { formatSize } from "../args/units.ts";
+import { trapInterrupts } from "../engine/interrupts.ts";
 import { liveContainers } from "../engine/live-containers.ts";
 import { type EngineSession, openSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
@@ -11,9 +12,6 @@ import { writeReports } from "../report/write-reports.ts";
 import { VERSION } from "../version.ts";
 import type { ProbeInfo } from "./probe-info.ts";
 import { runPlan } from "./run-plan.ts";
-
-/** Why a run stopped early: a signal (with its exit code) or a lost engine. */
-type Stop = { signal: string; code: number };
 
 /** The notes a plan's report carries. */
 function notesOf(plan: Plan): string[] {
@@ -56,23 +54,13 @@ export async function executePlan(
     return report;
   };
 
-  const controller = new AbortController();
-  let stop: Stop | null = null;
-  const onSignal = (signal: string, code: number) => () => {
-    if (stop) return;
-    stop = { signal, code };
+  const trap = trapInterrupts((s) =>
     err(
       c.yellow(
-        `\n${signal}: stopping; removing this run's containers and keeping the results so far...`,
+        `\n${s.name}: stopping; removing this run's containers and keeping the results so far...`,
       ),
-    );
-    controller.abort(`interrupted by ${signal}`);
-  };
-  const sigint = onSignal("SIGINT", 130);
-  const sigterm = onSignal("SIGTERM", 143);
-  process.on("SIGINT", sigint);
-  process.on("SIGTERM", sigterm);
-  const stopped = () => stop as Stop | null;
+    ),
+  );
 
   let session: EngineSession;
   let lost: BrinkError | null = null;
@@ -80,16 +68,16 @@ export async function executePlan(
   try {
     try {
       session = await openSession({
-        signal: controller.signal,
+        signal: trap.signal,
         onBuild: () => err(c.dim("building the probe image (offline, once per change)...")),
       });
     } catch (e) {
-      const s = stopped();
+      const s = trap.stopped;
       if (!(e instanceof BrinkError) || !s) throw e;
       err(e.message);
       finish(
         { kind: "docker", version: "unknown", cgroup: null },
-        `interrupted by ${s.signal} before any probe ran`,
+        `interrupted by ${s.name} before any probe ran`,
       );
       return s.code;
     }
@@ -104,7 +92,7 @@ export async function executePlan(
       await runPlan(session.docker, plan, probes, {
         image: session.image.tag,
         runId: session.runId,
-        signal: controller.signal,
+        signal: trap.signal,
         onStart: (cat) => live.containerStarting(cat),
         onResult: (r) => {
           results.push(r);
@@ -114,18 +102,17 @@ export async function executePlan(
     } catch (e) {
       if (!(e instanceof BrinkError)) throw e;
       lost = e;
-      controller.abort(e.message);
+      trap.abort(e.message);
     }
   } finally {
-    progress?.stop(stopped() !== null || lost !== null);
-    process.off("SIGINT", sigint);
-    process.off("SIGTERM", sigterm);
+    progress?.stop(trap.stopped !== null || lost !== null);
+    trap.release();
     await liveContainers.removeAll();
   }
-  const s = stopped();
+  const s = trap.stopped;
   const report = finish(
     { kind: "docker", version: session.version, cgroup: session.cgroup },
-    s ? `interrupted by ${s.signal}` : lost?.message,
+    s ? `interrupted by ${s.name}` : lost?.message,
   );
   process.stdout.write(summaryText(report, c));
   if (s) return s.code;

@@ -1,11 +1,4 @@
-/** How a child process ended, and what it printed. */
-export interface ChildEnd {
-  exitCode: number | null;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-}
+import { type ChildEnd, runChild } from "../run-child.ts";
 
 /**
  * Runs `bun -e code` as a child process with a timeout and collects how it ended.
@@ -13,31 +6,8 @@ export interface ChildEnd {
  * @example
  * const end = await runBunChild("process.exit(3)"); // end.exitCode === 3
  */
-export async function runBunChild(code: string, timeoutMs = 20_000): Promise<ChildEnd> {
-  const child = Bun.spawn([process.execPath, "-e", code], {
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child.kill("SIGKILL");
-  }, timeoutMs);
-  const [stdout, stderr] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  clearTimeout(timer);
-  return {
-    exitCode: child.exitCode,
-    signal: (child.signalCode as string | null) ?? null,
-    stdout,
-    stderr: stderr.slice(-2000),
-    timedOut,
-  };
+export function runBunChild(code: string, timeoutMs = 20_000): Promise<ChildEnd> {
+  return runChild([process.execPath, "-e", code], timeoutMs);
 }
 
 /** Allocates and touches memory without bound: for children that should be OOM-killed. */

@@ -8,31 +8,10 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { runChild } from "../run-child.ts";
 import { splitCommand } from "./split-command.ts";
 
 const LOG = process.env.BRINK_SWEEP_LOG ?? "/brink/strace.log";
-
-async function run(argv: string[], timeoutMs: number) {
-  const p = Bun.spawn(argv, { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  let timedOut = false;
-  const t = setTimeout(() => {
-    timedOut = true;
-    p.kill("SIGKILL");
-  }, timeoutMs);
-  const [stdout, stderr] = await Promise.all([
-    new Response(p.stdout).text(),
-    new Response(p.stderr).text(),
-    p.exited,
-  ]);
-  clearTimeout(t);
-  return {
-    exitCode: p.exitCode,
-    signal: (p.signalCode as string | null) ?? null,
-    timedOut,
-    stdout: stdout.slice(-2000),
-    stderr: stderr.slice(-2000),
-  };
-}
 
 /** Reads strace's log: how many matching calls there were and the one that was failed. */
 export function readStraceLog(text: string, syscall: string) {
@@ -65,12 +44,12 @@ if (import.meta.main) {
   const strace = ["strace", "-f", "-qq", "-y", "-o", LOG, "-e", `trace=${v.syscall}`];
   strace.push("-e", `inject=${v.syscall}:error=${v.errno}:when=${v.n}`);
   for (const p of v.path ?? []) strace.push("-P", p);
-  const main = await run([...strace, "--", ...cmd], timeoutMs);
+  const main = await runChild([...strace, "--", ...cmd], timeoutMs);
   let log = "";
   try {
     log = readFileSync(LOG, "utf8");
   } catch {}
-  const check = v.check ? await run(splitCommand(v.check), timeoutMs) : null;
+  const check = v.check ? await runChild(splitCommand(v.check), timeoutMs) : null;
   process.stdout.write(
     `${JSON.stringify({ n: Number(v.n), ...main, ...readStraceLog(log, v.syscall as string), check })}\n`,
   );
