@@ -1,37 +1,12 @@
 import { afterAll, expect } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brink, engineAddress, engineTest, leftovers, MAIN, ROOT } from "./engine.ts";
+import { relay } from "./relay.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "brink-lost-test-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-/**
- * A unix-socket relay in front of the real engine: brink talks to it as to any engine, and
- * stopping it is, from brink's side, the daemon going away mid-run.
- */
-function relay(path: string, upstream: string) {
-  const open = new Set<Socket>();
-  const server = createServer((client) => {
-    const up = connect(upstream);
-    for (const s of [client, up]) {
-      open.add(s);
-      s.on("error", () => {});
-      s.on("close", () => open.delete(s));
-    }
-    client.pipe(up);
-    up.pipe(client);
-  });
-  return {
-    listening: new Promise<void>((r) => server.listen(path, r)),
-    stop() {
-      server.close();
-      for (const s of open) s.destroy();
-    },
-  };
-}
 
 engineTest(
   "the engine goes away mid-run: exit 3, the results so far kept",

@@ -6,6 +6,7 @@ import { formatSize } from "../args/units.ts";
 import type { Limits } from "../engine/container-spec.ts";
 import { trapInterrupts } from "../engine/interrupts.ts";
 import { liveContainers } from "../engine/live-containers.ts";
+import { projectMount } from "../engine/project-image.ts";
 import { runContainer } from "../engine/run-container.ts";
 import { openSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
@@ -61,17 +62,18 @@ export async function execCommand(argv: string[]): Promise<number> {
       process.stderr.write("brink: building the probe image (offline, once per change)...\n"),
   });
   const trap = trapInterrupts();
+  const mount = await projectMount(session, project, trap.signal);
   const [entry, ...rest] = command as [string, ...string[]];
   try {
     const exit = await runContainer(
       session.docker,
       {
-        image: session.image.tag,
+        image: mount.image,
         runId: session.runId,
         entrypoint: [entry],
         cmd: rest,
         limits,
-        project: session.remote ? undefined : project,
+        project: mount.project,
       },
       {
         onStdout: (b) => process.stdout.write(b),
@@ -113,5 +115,6 @@ export async function execCommand(argv: string[]): Promise<number> {
   } finally {
     trap.release();
     await liveContainers.removeAll();
+    await mount.cleanup();
   }
 }

@@ -4,6 +4,7 @@ import { checkLimits, defaultConcurrency, resolveProject } from "../args/plan.ts
 import { parseCount, parseDuration } from "../args/units.ts";
 import { trapInterrupts } from "../engine/interrupts.ts";
 import { liveContainers } from "../engine/live-containers.ts";
+import { projectMount } from "../engine/project-image.ts";
 import { openSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
 import { type Fault, faultName, runSweep, type SweepPlan } from "../orchestrate/sweep-runner.ts";
@@ -131,14 +132,14 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     onBuild: () =>
       process.stderr.write("brink: building the probe image (offline, once per change)...\n"),
   });
-  if (session.remote) plan.project = undefined;
   const trap = trapInterrupts();
+  const mount = await projectMount(session, plan.project, trap.signal);
   const started = Date.now();
   let swept: Awaited<ReturnType<typeof runSweep>>;
   try {
     for (const f of plan.faults)
       process.stderr.write(`sweeping ${faultName(f)} over ${plan.command.join(" ")}...\n`);
-    swept = await runSweep(session, plan, trap.signal, (r) =>
+    swept = await runSweep(session, mount, plan, trap.signal, (r) =>
       process.stderr.write(
         `  ${r.fault} N=${String(r.n).padStart(4)} ${r.outcome.padEnd(9)} ${r.injected?.call.slice(0, 80)}\n`,
       ),
@@ -146,6 +147,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   } finally {
     trap.release();
     await liveContainers.removeAll();
+    await mount.cleanup();
   }
   const report = buildSweepReport({
     command: plan.command,

@@ -42,21 +42,26 @@ function writeContext(inputs: ImageInputs, dir: string): void {
   }
 }
 
-/** Builds from a context directory; build errors come back inside the output, not as err. */
-async function build(
+/**
+ * Builds an image from a context directory. Build errors come back inside the output, not
+ * as err, so the output is searched for them; aborting abandons the build.
+ *
+ * @example
+ * await buildContext(docker, dir, { tag: "brink-probe:abc", labels: { "dev.brink": "1" } });
+ */
+export async function buildContext(
   docker: Docker,
   dir: string,
-  inputs: ImageInputs,
-  runId: string,
+  image: { tag: string; labels: Record<string, string> },
   signal?: AbortSignal,
 ): Promise<void> {
   // The context is packed with tar(1): dockerode's own packer skipped nested directories.
   const tar = Bun.spawn(["tar", "-cf", "-", "-C", dir, "."], { stdout: "pipe", stderr: "pipe" });
   const stream = await docker.buildImage(Readable.fromWeb(tar.stdout as never), {
-    t: inputs.tag,
+    t: image.tag,
     rm: true,
     forcerm: true,
-    labels: { [LABEL]: "1", [LABEL_RUN]: runId, [LABEL_INPUTS]: inputs.hash },
+    labels: image.labels,
   });
   // Interrupted: stop feeding the context and drop the connection, so the engine abandons
   // the build instead of finishing and tagging it.
@@ -100,7 +105,8 @@ export async function ensureImage(
   const dir = mkdtempSync(join(tmpdir(), "brink-image-"));
   try {
     writeContext(inputs, dir);
-    await build(docker, dir, inputs, options.runId, options.signal);
+    const labels = { [LABEL]: "1", [LABEL_RUN]: options.runId, [LABEL_INPUTS]: inputs.hash };
+    await buildContext(docker, dir, { tag: inputs.tag, labels }, options.signal);
   } catch (e) {
     if (options.signal?.aborted) {
       throw new BrinkError(

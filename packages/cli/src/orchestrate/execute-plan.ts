@@ -3,6 +3,7 @@ import type { Plan } from "../args/plan.ts";
 import { formatSize } from "../args/units.ts";
 import { trapInterrupts } from "../engine/interrupts.ts";
 import { liveContainers } from "../engine/live-containers.ts";
+import { projectMount } from "../engine/project-image.ts";
 import { type EngineSession, openSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
 import { barProgress, lineProgress, type Progress } from "../report/progress.ts";
@@ -65,6 +66,7 @@ export async function executePlan(
   let session: EngineSession;
   let lost: BrinkError | null = null;
   let progress: Progress | undefined;
+  let cleanup = async () => {};
   try {
     try {
       session = await openSession({
@@ -86,11 +88,14 @@ export async function executePlan(
         `brink ${VERSION}: ${probes.length} probes in ${plan.categories.join(", ")}; engine ${session.version} (cgroup v${session.cgroup ?? "?"}), image ${session.image.tag}${session.image.built ? " (built)" : ""}`,
       ),
     );
+    const mount = await projectMount(session, plan.project, trap.signal);
+    cleanup = mount.cleanup;
     const live = ui.bar ? barProgress(probes.length, t0) : lineProgress(c, t0);
     progress = live;
     try {
       await runPlan(session.docker, plan, probes, {
-        image: session.image.tag,
+        image: mount.image,
+        project: mount.project,
         runId: session.runId,
         signal: trap.signal,
         onStart: (cat) => live.containerStarting(cat),
@@ -108,6 +113,7 @@ export async function executePlan(
     progress?.stop(trap.stopped !== null || lost !== null);
     trap.release();
     await liveContainers.removeAll();
+    await cleanup();
   }
   const s = trap.stopped;
   const report = finish(

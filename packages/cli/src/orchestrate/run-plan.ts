@@ -56,6 +56,8 @@ export async function runPlan(
   probes: ProbeInfo[],
   options: {
     image: string;
+    /** Host folder to bind at /work; undefined when the image holds the project (remote engine). */
+    project?: string;
     runId: string;
     onResult: (r: ProbeResult) => void;
     onStart?: (c: Category) => void;
@@ -71,7 +73,7 @@ export async function runPlan(
         runId: options.runId,
         cmd: runnerCmd(plan, left),
         limits: limitsFor(category, plan.limits),
-        project: plan.project,
+        project: options.project,
         labels: { "dev.brink.category": category },
       });
       tasks.push(() => {

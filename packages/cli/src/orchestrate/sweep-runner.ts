@@ -1,4 +1,5 @@
 import type { Limits } from "../engine/container-spec.ts";
+import type { ProjectMount } from "../engine/project-image.ts";
 import { runContainer } from "../engine/run-container.ts";
 import type { EngineSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
@@ -24,7 +25,7 @@ export interface SweepPlan {
   timeoutMs: number;
   concurrency: number;
   limits: Limits;
-  project?: string;
+  project: string;
 }
 
 /** What the driver prints for one N. */
@@ -44,6 +45,7 @@ export const faultName = (f: Fault) => `${f.syscall}:${f.errno}`;
 /** Runs the driver for one N in a fresh fenced container; null when interrupted. */
 async function step(
   session: EngineSession,
+  mount: ProjectMount,
   plan: SweepPlan,
   f: Fault,
   n: number,
@@ -66,11 +68,11 @@ async function step(
   const exit = await runContainer(
     session.docker,
     {
-      image: session.image.tag,
+      image: mount.image,
       runId: session.runId,
       cmd: [...cmd, "--", ...plan.command],
       limits: plan.limits,
-      project: plan.project,
+      project: mount.project,
       tmpfs: { "/brink": "rw,size=16m,mode=1777" },
       env: { BRINK_SWEEP_LOG: "/brink/strace.log" },
     },
@@ -109,6 +111,7 @@ function rowOf(fault: string, s: Step, durationMs: number): SweepRow {
  */
 export async function runSweep(
   session: EngineSession,
+  mount: ProjectMount,
   plan: SweepPlan,
   signal: AbortSignal,
   onRow: (r: SweepRow) => void,
@@ -129,7 +132,7 @@ export async function runSweep(
       const t0 = performance.now();
       const steps = await pool(
         plan.concurrency,
-        ns.map((k) => () => step(session, plan, f, k, signal)),
+        ns.map((k) => () => step(session, mount, plan, f, k, signal)),
       );
       const ms = Math.round((performance.now() - t0) / ns.length);
       for (const s of steps) {

@@ -1,0 +1,39 @@
+import { afterAll, expect } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { brink, docker, engineAddress, engineTest, leftovers } from "./engine.ts";
+import { relay } from "./relay.ts";
+
+const tmp = mkdtempSync(join(tmpdir(), "brink-remote-test-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+engineTest(
+  "a remote engine (DOCKER_HOST=tcp://...) gets the project copied, not mounted",
+  async () => {
+    if (!docker || !engineAddress?.startsWith("/"))
+      throw new Error(`this test relays a local socket; the engine is at ${engineAddress}`);
+    const proxy = relay({ port: 0 }, engineAddress);
+    const port = await proxy.listening;
+    try {
+      const env = { DOCKER_HOST: `tcp://127.0.0.1:${port}` };
+      const exec = await brink(
+        ["exec", "--", "bun", "packages/cli/test/fixtures/programs/fences.ts"],
+        { env },
+      );
+      expect(exec.code).toBe(0);
+      expect(exec.stderr).toContain("the engine is remote: copying");
+      expect(JSON.parse(exec.stdout.trim()).nofile.soft).toBe(256);
+      const json = join(tmp, "remote.json");
+      const run = await brink(["run", "--suite", "examples/suite.ts", "--json", json], { env });
+      expect(run.code).toBe(0);
+      expect(JSON.parse(readFileSync(json, "utf8")).summary).toMatchObject({ total: 2, pass: 2 });
+      const left = await docker.listImages({ filters: { reference: ["brink-project"] } });
+      expect(left).toEqual([]);
+      expect(await leftovers()).toBe(0);
+    } finally {
+      proxy.stop();
+    }
+  },
+  180_000,
+);
