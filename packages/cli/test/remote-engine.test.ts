@@ -17,15 +17,17 @@ engineTest(
     const port = await proxy.listening;
     try {
       const env = { DOCKER_HOST: `tcp://127.0.0.1:${port}` };
-      const exec = await brink(
-        ["exec", "--", "bun", "packages/cli/test/fixtures/programs/fences.ts"],
-        { env },
-      );
+      // Small projects, so the copies are quick.
+      const programs = "packages/cli/test/fixtures/programs";
+      const exec = await brink(["exec", "--project", programs, "--", "bun", "fences.ts"], { env });
       expect(exec.code).toBe(0);
       expect(exec.stderr).toContain("the engine is remote: copying");
       expect(JSON.parse(exec.stdout.trim()).nofile.soft).toBe(256);
       const json = join(tmp, "remote.json");
-      const run = await brink(["run", "--suite", "examples/suite.ts", "--json", json], { env });
+      const run = await brink(
+        ["run", "--project", "examples", "--suite", "examples/suite.ts", "--json", json],
+        { env },
+      );
       expect(run.code).toBe(0);
       expect(JSON.parse(readFileSync(json, "utf8")).summary).toMatchObject({ total: 2, pass: 2 });
       const left = await docker.listImages({ filters: { reference: ["brink-project"] } });
