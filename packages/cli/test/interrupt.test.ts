@@ -83,3 +83,25 @@ engineTest(
     expect(await leftovers()).toBe(0);
   },
 );
+
+engineTest("SIGINT during brink exec: the command's container is removed, exit 130", async () => {
+  const p = Bun.spawn(
+    ["bun", MAIN, "exec", "--", "bun", "-e", "console.log('ready'); await Bun.sleep(60000)"],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: "1" },
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  );
+  const reader = p.stdout.getReader();
+  let seen = "";
+  while (!seen.includes("ready")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += new TextDecoder().decode(value);
+  }
+  p.kill("SIGINT");
+  expect(await p.exited).toBe(130);
+  expect(await leftovers()).toBe(0);
+});
