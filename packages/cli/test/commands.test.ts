@@ -88,6 +88,7 @@ engineTest("doctor: engine, cgroup, and each fence proven in its own container",
     "stack",
     "nofile",
     "pids",
+    "cpus",
   ]);
   expect(out.fences.filter((f: { ok: boolean }) => !f.ok)).toEqual([]);
   expect(r.code).toBe(0);

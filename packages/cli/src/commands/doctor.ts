@@ -43,6 +43,7 @@ export async function doctorCommand(argv: string[], ui: { color: boolean }): Pro
     observed: unknown;
   }[] = [];
   const signal = new AbortController().signal;
+  const fencesSeen: ProbeResult["fence"][] = [];
   try {
     await Promise.all(
       FENCE_PROOFS.map(async (f) => {
@@ -60,6 +61,7 @@ export async function doctorCommand(argv: string[], ui: { color: boolean }): Pro
           () => {},
           signal,
         )) as [ProbeResult];
+        fencesSeen.push(r.fence);
         checks.push({
           fence: f.fence,
           ok: r.status === "pass",
@@ -72,14 +74,20 @@ export async function doctorCommand(argv: string[], ui: { color: boolean }): Pro
   } finally {
     await liveContainers.removeAll();
   }
-  checks.sort(
-    (a, b) =>
-      FENCE_PROOFS.findIndex((f) => f.fence === a.fence) -
-      FENCE_PROOFS.findIndex((f) => f.fence === b.fence),
-  );
+  // cpus: no exhaustion to show; the proof is the cgroup quota the guard read in each container.
+  const read = [...new Set(fencesSeen.map((f) => f.cpus))];
+  checks.push({
+    fence: "cpus",
+    ok: read.length === 1 && read[0] === DEFAULT_LIMITS.cpus,
+    probe: "(guard: cgroup cpu quota)",
+    message: `the cpu quota read inside each container: ${read.map((x) => x ?? "none").join(", ")} (asked ${DEFAULT_LIMITS.cpus})`,
+    observed: { cpus: read },
+  });
+  const order = [...FENCE_PROOFS.map((f) => f.fence), "cpus"];
+  checks.sort((a, b) => order.indexOf(a.fence) - order.indexOf(b.fence));
   for (const ch of checks)
     say(`${ch.ok ? c.green("ok") : c.red("NO")}  ${ch.fence.padEnd(7)} ${ch.message}`);
-  const ok = checks.length === FENCE_PROOFS.length && checks.every((x) => x.ok);
+  const ok = checks.length === FENCE_PROOFS.length + 1 && checks.every((x) => x.ok);
   if (v.json) {
     process.stdout.write(
       `${JSON.stringify({ ok, engine: { version: session.version, cgroup: session.cgroup }, image: session.image.tag, fences: checks }, null, 2)}\n`,
