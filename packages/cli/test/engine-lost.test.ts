@@ -1,12 +1,10 @@
-import { afterAll, expect } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect } from "bun:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { brink, engineAddress, engineTest, leftovers, MAIN, ROOT } from "./engine.ts";
+import { brink, engineAddress, engineTest, leftovers, MAIN, ROOT, testDir } from "./engine.ts";
 import { relay } from "./relay.ts";
 
-const tmp = mkdtempSync(join(tmpdir(), "brink-lost-test-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = testDir("brink-lost-test-");
 
 engineTest(
   "the engine goes away mid-run: exit 3, the results so far kept",

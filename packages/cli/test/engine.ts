@@ -1,4 +1,6 @@
-import { test } from "bun:test";
+import { afterAll, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { connectEngine } from "../src/engine/connect.ts";
 
@@ -68,6 +70,13 @@ export async function brink(
     p.exited,
   ]);
   return { code, stdout, stderr };
+}
+
+/** A temporary folder for a test file's reports, removed after its tests. */
+export function testDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** Containers labelled dev.brink=1 still on the engine. */

@@ -1,11 +1,10 @@
-import { afterAll, expect } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { expect } from "bun:test";
+import { readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { brink, engineTest, leftovers, MAIN, ROOT } from "./engine.ts";
+import { brink, engineTest, leftovers, MAIN, ROOT, testDir } from "./engine.ts";
 
-const tmp = mkdtempSync(join(tmpdir(), "brink-int-test-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = testDir("brink-int-test-");
 
 /** Starts `brink run`, waits until stderr shows `marker`, sends `signal`, and collects the end. */
 async function interruptAt(marker: RegExp, signal: "SIGINT" | "SIGTERM", name: string) {

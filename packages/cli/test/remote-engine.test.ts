@@ -1,12 +1,10 @@
-import { afterAll, expect } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect } from "bun:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { brink, docker, engineAddress, engineTest, leftovers } from "./engine.ts";
+import { brink, docker, engineAddress, engineTest, leftovers, testDir } from "./engine.ts";
 import { relay } from "./relay.ts";
 
-const tmp = mkdtempSync(join(tmpdir(), "brink-remote-test-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = testDir("brink-remote-test-");
 
 engineTest(
   "a remote engine (DOCKER_HOST=tcp://...) gets the project copied, not mounted",

@@ -1,12 +1,10 @@
-import { afterAll, expect } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect } from "bun:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { brink, engineTest, leftovers, SMALL_FENCES } from "./engine.ts";
+import { brink, engineTest, leftovers, SMALL_FENCES, testDir } from "./engine.ts";
 
 const MiB = 2 ** 20;
-const tmp = mkdtempSync(join(tmpdir(), "brink-run-test-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = testDir("brink-run-test-");
 
 engineTest(
   "run: every built-in probe passes, with a result for every probe list names",

@@ -1,11 +1,9 @@
-import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { brink, engineTest, leftovers } from "./engine.ts";
+import { brink, engineTest, leftovers, testDir } from "./engine.ts";
 
-const tmp = mkdtempSync(join(tmpdir(), "brink-sweep-test-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = testDir("brink-sweep-test-");
 const EX = "examples/sweep";
 const SAVE = [
   "--fault",

@@ -6,7 +6,6 @@
  *
  * Exit codes: 0 ran (whatever the verdicts), 2 usage error, 3 refused (not fenced).
  */
-import { writeSync } from "node:fs";
 import { parseArgs } from "node:util";
 import {
   ensureFenced,
@@ -23,9 +22,15 @@ import { encodeEvent, type RunnerEvent } from "./protocol.ts";
 import { probeTimeout, runProbe } from "./run-probe.ts";
 import { selectProbes } from "./select-probes.ts";
 import { builtinProbes } from "./suite/index.ts";
+import { flushStdout, writeAllSync } from "./write-events.ts";
 
-function emit(e: RunnerEvent): void {
-  writeSync(1, encodeEvent(e));
+/**
+ * Writes one event on a line of its own: after the probe's queued output, and starting
+ * with a newline in case that output did not end with one.
+ */
+async function emit(e: RunnerEvent): Promise<void> {
+  await flushStdout();
+  writeAllSync(1, `\n${encodeEvent(e)}`);
 }
 
 function fail(code: number, message: string): never {
@@ -80,7 +85,7 @@ async function main(): Promise<void> {
     fenced = ensureFenced();
   } catch (e) {
     const err = e as Error & { code?: string };
-    emit({ event: "refused", code: err.code ?? "UNEXPECTED", message: err.message });
+    await emit({ event: "refused", code: err.code ?? "UNEXPECTED", message: err.message });
     fail(3, err.message);
   }
   let probes: Probe[] = [];
@@ -99,7 +104,7 @@ async function main(): Promise<void> {
   if (timeoutMs !== undefined && !(timeoutMs > 0))
     fail(2, `--timeout ${args.timeout} is not a number of ms above zero`);
   const fence = summarizeFences(fenced.fences);
-  emit({
+  await emit({
     event: "fence",
     fences: fenced.fences,
     fence,
@@ -107,15 +112,15 @@ async function main(): Promise<void> {
     bun: Bun.version,
   });
   for (const probe of probes) {
-    emit({ event: "start", id: probe.id, timeoutMs: probeTimeout(probe) });
+    await emit({ event: "start", id: probe.id, timeoutMs: probeTimeout(probe) });
     const result = await runProbe(probe, {
       fences: fenced.fences,
       fence,
       scratchRoot: scratchDir(),
     });
-    emit({ event: "result", ...result });
+    await emit({ event: "result", ...result });
   }
-  emit({ event: "done", total: probes.length });
+  await emit({ event: "done", total: probes.length });
 }
 
 await main();
