@@ -26,6 +26,9 @@ engineTest("pressure generators, each on its own, inside a real fence", async ()
   expect(o.fd.limit).toBe(128);
   expect(o.fd.opened).toBeLessThan(128);
   expect(o.fd.leaked).toBeLessThanOrEqual(0);
+  expect(o.pipe.error).toBe("EMFILE");
+  expect(o.pipe.opened).toBeGreaterThan(100);
+  expect(o.pipe.pipes).toBeGreaterThanOrEqual(o.pipe.opened);
   expect(o.disk.error).toBe("ENOSPC");
   expect(o.disk.written).toBe(16 * 2 ** 20);
   expect(o.disk.files).toBe(3);

@@ -1,4 +1,4 @@
-import { closeSync, openSync } from "node:fs";
+import { closeSync, openSync, readlinkSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { Worker } from "node:worker_threads";
 import { ProbeError } from "../errors.ts";
@@ -7,11 +7,16 @@ import { positive, requireFence } from "./require-fence.ts";
 
 /** Options of {@link openDescriptors}. */
 export interface OpenDescriptorsOptions {
-  /** "file" opens `path` again and again; "socket" connects to a loopback server. @default "file" */
-  kind?: "file" | "socket";
+  /**
+   * "file" opens `path` again and again; "pipe" opens this process's stdout (or stdin,
+   * stderr) pipe again through /proc/self/fd, so each descriptor is a real pipe end;
+   * "socket" connects to a loopback server.
+   * @default "file"
+   */
+  kind?: "file" | "pipe" | "socket";
   /** Stop at this many descriptors; without it, go until an error (EMFILE). */
   target?: number;
-  /** Worker threads opening at once (files only). @default 1 */
+  /** Worker threads opening at once (files and pipes). @default 1 */
   workers?: number;
   /** @default "/dev/null" */
   path?: string;
@@ -97,6 +102,23 @@ async function openSockets(
   return { sockets: [...sockets, ...accepted], error, server };
 }
 
+/** A pipe among stdin, stdout and stderr, to open again through /proc/self/fd. */
+export function pipeToReopen(): { path: string; flags: "r" | "w" } {
+  for (const fd of [1, 2, 0]) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`).startsWith("pipe:")) {
+        return { path: `/proc/self/fd/${fd}`, flags: fd === 0 ? "r" : "w" };
+      }
+    } catch {
+      // not there: try the next
+    }
+  }
+  throw new ProbeError(
+    "BAD_OPTION",
+    'openDescriptors({ kind: "pipe" }): none of stdin, stdout, stderr is a pipe to open again',
+  );
+}
+
 /**
  * Opens descriptors until EMFILE (or `target`), from worker threads at once for files.
  *
@@ -113,13 +135,14 @@ export async function openDescriptors(options: OpenDescriptorsOptions = {}): Pro
     return new FdPressure(sockets.length, error, limit, [], sockets, server, []);
   }
   const workers = Math.floor(positive("workers", options.workers) ?? 1);
-  const path = options.path ?? "/dev/null";
+  const { path, flags } =
+    options.kind === "pipe" ? pipeToReopen() : { path: options.path ?? "/dev/null", flags: "r" };
   if (workers === 1) {
     const fds: number[] = [];
     let error: string | null = null;
     while (fds.length < target) {
       try {
-        fds.push(openSync(path, "r"));
+        fds.push(openSync(path, flags));
       } catch (e) {
         error = (e as NodeJS.ErrnoException).code ?? String(e);
         break;
@@ -130,7 +153,9 @@ export async function openDescriptors(options: OpenDescriptorsOptions = {}): Pro
   const shares = Number.isFinite(target) ? split(target, workers) : Array(workers).fill(-1);
   const pool = shares.map(
     (share) =>
-      new Worker(new URL("./fd-worker.ts", import.meta.url), { workerData: { share, path } }),
+      new Worker(new URL("./fd-worker.ts", import.meta.url), {
+        workerData: { share, path, flags },
+      }),
   );
   try {
     await Promise.all(pool.map((w) => firstMessage<"ready">(w)));

@@ -64,6 +64,32 @@ export const fdProbes: Probe[] = [
     },
   }),
   defineProbe({
+    id: "fd.pipes-until-emfile",
+    category: "fd",
+    title: "pipe ends until EMFILE; once released, the process still writes to its pipes",
+    async run(ctx) {
+      const pipes = await ctx.pressure.openDescriptors({ kind: "pipe", workers: 2 });
+      await pipes.release();
+      let wrote = true;
+      try {
+        process.stderr.write(
+          `[fd.pipes-until-emfile] ${pipes.opened} pipe ends opened and closed\n`,
+        );
+      } catch {
+        wrote = false;
+      }
+      return verdict(
+        pipes.error === "EMFILE" && wrote,
+        `${pipes.opened} pipe ends, then ${pipes.error}; writing afterwards: ${wrote ? "ok" : "failed"}`,
+        {
+          opened: pipes.opened,
+          error: pipes.error,
+          wroteAfter: wrote,
+        },
+      );
+    },
+  }),
+  defineProbe({
     id: "fd.concurrent-workers",
     category: "fd",
     title: "four worker threads opening at once stop at EMFILE within the limit",

@@ -1,6 +1,6 @@
 // Runs inside a brink fence (see generators.test.ts): exercises each pressure generator on
 // its own and prints one JSON line of what each reached.
-import { readdirSync } from "node:fs";
+import { readdirSync, readlinkSync } from "node:fs";
 import { exhaustStack, fillDisk, holdMemory, openDescriptors, spawnProcesses } from "@brink/probes";
 
 const fds = () => readdirSync("/proc/self/fd").length;
@@ -21,6 +21,18 @@ const out: Record<string, unknown> = {};
   const g = await openDescriptors({});
   await g.release();
   out.fd = { opened: g.opened, error: g.error, limit: g.limit, leaked: fds() - before };
+}
+{
+  const p = await openDescriptors({ kind: "pipe", workers: 2 });
+  // readlink needs no descriptor of its own, so it works at EMFILE (readdir does not).
+  let pipes = 0;
+  for (let fd = 3; fd < 1024; fd++) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`).startsWith("pipe:")) pipes++;
+    } catch {}
+  }
+  await p.release();
+  out.pipe = { opened: p.opened, error: p.error, pipes };
 }
 {
   const d = await fillDisk({ writers: 3 });
