@@ -1,4 +1,5 @@
 import { PassThrough } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import type Docker from "dockerode";
 import { type ContainerSpec, createOptions } from "./container-spec.ts";
 import { engineError } from "./engine-error.ts";
@@ -96,11 +97,14 @@ export async function runContainer(
     const out = new PassThrough();
     const err = new PassThrough();
     const lines = lineSplitter((l) => io.onLine?.(l));
+    // Decoders keep a character split across two chunks whole.
+    const outText = new StringDecoder("utf8");
+    const errText = new StringDecoder("utf8");
     out.on("data", (c: Buffer) => {
       io.onStdout?.(c);
-      lines.push(c.toString("utf8"));
+      lines.push(outText.write(c));
     });
-    err.on("data", (c: Buffer) => io.onStderr?.(c.toString("utf8")));
+    err.on("data", (c: Buffer) => io.onStderr?.(errText.write(c)));
     docker.modem.demuxStream(stream, out, err);
     const ended = new Promise<void>((r) => {
       stream.on("end", r);
@@ -115,7 +119,10 @@ export async function runContainer(
     if (io.signal?.aborted) onAbort();
     io.signal?.addEventListener("abort", onAbort, { once: true });
     const waited = (await container.wait()) as { StatusCode: number };
-    await Promise.race([ended, new Promise((r) => setTimeout(r, 2000))]);
+    // The attach stream ends with the container; give a slow engine two seconds, no more.
+    let grace: Timer | undefined;
+    await Promise.race([ended, new Promise((r) => (grace = setTimeout(r, 2000)))]);
+    clearTimeout(grace);
     lines.end();
     const info = await container.inspect();
     const exitCode = info.State.ExitCode ?? waited.StatusCode;

@@ -94,8 +94,9 @@ async function runOnce(
     reported.add(running.probe.id);
   }
   let remaining = probes.filter((p) => !reported.has(p.id));
-  if (!done && !running && remaining.length && !signal.aborted) {
+  if (!done && !running && results.length === 0 && remaining.length && !signal.aborted) {
     // Died before any probe started (refused, or the runner failed to load): no retry.
+    // (Dying between two probes is not this: the rest run again in a fresh container.)
     const why =
       refused ??
       `the runner exited ${exit.exitCode} before starting a probe: ${stderr.text.trim().split("\n").slice(-3).join(" | ")}`;
