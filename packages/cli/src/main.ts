@@ -26,33 +26,25 @@ export async function main(argv: string[]): Promise<number> {
   const cut = argv.indexOf("--");
   const own = cut < 0 ? argv : argv.slice(0, cut);
   const color = colorEnabled(own);
-  const [command, ...rest] = argv;
+  // --no-color is global, wherever it stands before "--"; CMD after "--" is never touched.
+  const [command, ...rest] = own.filter((x) => x !== "--no-color");
   if (own.includes("--version") || own.includes("-v")) {
     process.stdout.write(`brink ${VERSION}\n`);
     return 0;
   }
   if (own.includes("--help") || own.includes("-h") || command === "help") {
-    const topic =
-      command && command !== "help" && HELP[command]
-        ? command
-        : rest[0] && HELP[rest[0]]
-          ? rest[0]
-          : "main";
+    const topic = [command, rest[0]].find((t) => t && t !== "help" && HELP[t]) ?? "main";
     process.stdout.write(`${HELP[topic]}\n`);
     return 0;
   }
-  if (!command || command === "--no-color") {
+  if (!command) {
     if (process.stdin.isTTY && process.stdout.isTTY) return runWizard({ color });
     process.stderr.write(
       `${HELP.main}\n\nbrink: no command given and no terminal for the wizard; use e.g. brink run\n`,
     );
     return 2;
   }
-  // --no-color is global: drop it from the command's own flags, never from CMD after "--".
-  const args = [
-    ...own.slice(1).filter((x) => x !== "--no-color"),
-    ...(cut < 0 ? [] : argv.slice(cut)),
-  ];
+  const args = [...rest, ...(cut < 0 ? [] : argv.slice(cut))];
   switch (command) {
     case "run":
       return runCommand(args, { color });

@@ -8,6 +8,13 @@ test("--help and --version answer without an engine", async () => {
   expect(h.stdout).toContain("brink run");
   expect((await brink(["run", "--help"])).stdout).toContain("--concurrency");
   expect((await brink(["--version"])).stdout).toMatch(/^brink \d+\.\d+\.\d+/);
+  expect((await brink(["help", "sweep"])).stdout).toContain("--fault");
+  const noColor = await brink(["--no-color", "list", "--category", "fd"], {
+    env: { FORCE_COLOR: "1", NO_COLOR: undefined },
+  });
+  expect(noColor.code).toBe(0);
+  expect(noColor.stdout).toContain("fd.exhaust-until-emfile");
+  expect(noColor.stdout).not.toContain("\u001b[");
 });
 
 test("no command and no terminal: usage on stderr, exit 2", async () => {
