@@ -86,6 +86,8 @@ test.each([
   [["sweep", "--fault", "write:ENOPE", "--", "true"], '--fault "write:ENOPE"'],
   [["sweep", "--fault", "ioctl:EIO", "--", "true"], '--fault "ioctl:EIO"'],
   [["sweep", "--", "true"], "needs --fault"],
+  [["sweep", "--fault", "write:ENOSPC", "--check", 'bun "open', "--", "true"], "--check"],
+  [["sweep", "--fault", "write:ENOSPC", "--check", " ", "--", "true"], "is empty"],
   [["sweep", "--fault", "write:ENOSPC"], "needs a command after --"],
   [["sweep", "--fault", "write:ENOSPC", "--path", "data.json", "--", "true"], "must be absolute"],
 ])("sweep bad input %p: exit 2, one line", async (args, says) => {

@@ -19,3 +19,4 @@ export { encodeEvent, type ProbeResult, parseEventLine, type RunnerEvent } from 
 export { probeTimeout, type RunProbeOptions, runProbe } from "./run-probe.ts";
 export { type Selection, selectProbes } from "./select-probes.ts";
 export { builtinProbes } from "./suite/index.ts";
+export { splitCommand } from "./sweep/split-command.ts";

@@ -1,4 +1,5 @@
 import type { FenceSummary, Fences } from "@brink/guard";
+import { ProbeError } from "./errors.ts";
 import type * as pressure from "./pressure/index.ts";
 
 /** The resource a probe exhausts; also the container it runs in. */
@@ -63,12 +64,14 @@ export interface Probe {
  */
 export function defineProbe(probe: Omit<Probe, "expected"> & { expected?: Expectation }): Probe {
   if (!/^[a-z0-9]+\.[a-z0-9][a-z0-9.-]*$/.test(probe.id)) {
-    throw new TypeError(
+    throw new ProbeError(
+      "BAD_SUITE",
       `probe id "${probe.id}" must look like "category.name" (lowercase, dashes)`,
     );
   }
   if (!CATEGORIES.includes(probe.category)) {
-    throw new TypeError(
+    throw new ProbeError(
+      "BAD_SUITE",
       `probe ${probe.id}: category "${probe.category}" is not one of ${CATEGORIES.join(", ")}`,
     );
   }

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { splitCommand } from "@brink/probes";
 import { LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
 import { checkLimits, defaultConcurrency, resolveProject } from "../args/plan.ts";
 import { parseCount, parseDuration } from "../args/units.ts";
@@ -89,6 +90,16 @@ export function sweepPlanFromArgs(argv: string[]): SweepPlan & { json?: string; 
   const limits = limitsFromFlags(v);
   checkLimits(limits);
   checkDiskFitsMemory(limits);
+  if (v.check !== undefined) {
+    try {
+      if (!splitCommand(v.check).length) throw new Error("it is empty");
+    } catch (e) {
+      throw new BrinkError(
+        "USAGE",
+        `--check ${JSON.stringify(v.check)} is not a command line: ${(e as Error).message}`,
+      );
+    }
+  }
   for (const p of v.path ?? []) {
     if (!p.startsWith("/"))
       throw new BrinkError(

@@ -1,3 +1,5 @@
+import { ProbeError } from "../errors.ts";
+
 /**
  * Splits a command line into argv: whitespace separates, single and double quotes group
  * (there is no shell in the probe image to do it).
@@ -23,7 +25,7 @@ export function splitCommand(line: string): string[] {
       any = false;
     } else cur += ch;
   }
-  if (quote) throw new Error(`unclosed ${quote} in: ${line}`);
+  if (quote) throw new ProbeError("BAD_OPTION", `unclosed ${quote} in: ${line}`);
   if (cur || any) out.push(cur);
   return out;
 }
