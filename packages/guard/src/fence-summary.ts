@@ -7,6 +7,16 @@ export type FenceName = (typeof FENCE_NAMES)[number];
 /** One number per fence, as reports show it: bytes, counts or cpus; null where none holds. */
 export type FenceSummary = Record<FenceName, number | null>;
 
+/** A summary with no fence at all: what a report shows before anything was read. */
+export const NO_FENCES: FenceSummary = Object.freeze({
+  memory: null,
+  disk: null,
+  stack: null,
+  nofile: null,
+  pids: null,
+  cpus: null,
+});
+
 /** The environment variable that carries a requested fence, e.g. BRINK_FENCE_MEMORY. */
 export function fenceEnvName(name: FenceName): string {
   return `BRINK_FENCE_${name.toUpperCase()}`;

@@ -17,6 +17,7 @@ export {
   type FenceName,
   type FenceSummary,
   fenceEnvName,
+  NO_FENCES,
   summarizeFences,
 } from "./fence-summary.ts";
 export { type MemoryUsage, readMemoryUsage } from "./memory-usage.ts";

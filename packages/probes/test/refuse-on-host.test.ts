@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { NO_FENCES } from "@brink/guard";
 import {
   builtinProbes,
   exhaustStack,
@@ -62,14 +63,7 @@ describe("never destructive outside a fence", () => {
       test("no built-in probe passes on the host: each is skipped or refused", async () => {
         set();
         const scratchRoot = mkdtempSync(join(tmpdir(), "brink-refuse-"));
-        const fence = {
-          memory: null,
-          disk: null,
-          stack: null,
-          nofile: null,
-          pids: null,
-          cpus: null,
-        };
+        const fence = NO_FENCES;
         const empty = {
           cgroup: null,
           memory: null,

@@ -1,9 +1,10 @@
+import { type FenceSummary, NO_FENCES } from "@brink/guard";
 import { type ProbeResult, parseEventLine } from "@brink/probes";
 import type Docker from "dockerode";
 import type { ContainerSpec } from "../engine/container-spec.ts";
 import { type ContainerExit, runContainer } from "../engine/run-container.ts";
 import type { ProbeInfo } from "./probe-info.ts";
-import { EMPTY_FENCE, resultOfDeath } from "./result-of-death.ts";
+import { resultOfDeath } from "./result-of-death.ts";
 
 /** Grace on top of a probe's own timeout before the host calls it hung. */
 export const HANG_GRACE_MS = 5_000;
@@ -43,7 +44,7 @@ async function runOnce(
 ): Promise<BatchOutcome> {
   const results: ProbeResult[] = [];
   const stderr = tail(64 * 1024);
-  let fence = EMPTY_FENCE;
+  let fence: FenceSummary = NO_FENCES;
   let current: { probe: ProbeInfo; started: number } | null = null;
   let done = false;
   let refused: string | null = null;

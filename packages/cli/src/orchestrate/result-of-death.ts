@@ -3,16 +3,6 @@ import type { ProbeResult } from "@brink/probes";
 import type { ContainerExit } from "../engine/run-container.ts";
 import type { ProbeInfo } from "./probe-info.ts";
 
-/** The fence of a container that died before saying what it read. */
-export const EMPTY_FENCE: FenceSummary = {
-  memory: null,
-  disk: null,
-  stack: null,
-  nofile: null,
-  pids: null,
-  cpus: null,
-};
-
 /** The result of the probe a container died under, from the container's evidence. */
 export function resultOfDeath(
   probe: ProbeInfo,
