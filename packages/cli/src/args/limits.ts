@@ -1,5 +1,6 @@
 import type { Limits } from "../engine/container-spec.ts";
-import { parseCount, parseCpus, parseSize } from "./units.ts";
+import { BrinkError } from "../errors.ts";
+import { formatSize, parseCount, parseCpus, parseSize } from "./units.ts";
 
 const MiB = 2 ** 20;
 
@@ -23,14 +24,50 @@ export const LIMIT_OPTIONS = {
   cpus: { type: "string" },
 } as const;
 
-/** Reads limit flags over the defaults; each bad value is a usage error naming it. */
+/** The parser of each limit flag; every bad value is a usage error naming the flag. */
+export const LIMIT_PARSERS: Record<keyof Limits, (value: string) => number> = {
+  memory: (v) => parseSize("--memory", v),
+  disk: (v) => parseSize("--disk", v),
+  stack: (v) => parseSize("--stack", v),
+  nofile: (v) => parseCount("--nofile", v),
+  pids: (v) => parseCount("--pids", v, 4_194_304),
+  cpus: (v) => parseCpus("--cpus", v),
+};
+
+/** The least each fence may be for Bun to start inside it. */
+export const MINIMUM: Partial<Record<keyof Limits, number>> = {
+  memory: 32 * MiB,
+  stack: 256 * 1024,
+  nofile: 32,
+  pids: 16,
+};
+
+/** Checks fences Bun cannot live under. */
+export function checkLimits(limits: Limits): void {
+  for (const [name, min] of Object.entries(MINIMUM) as [keyof Limits, number][]) {
+    if (limits[name] < min) {
+      const show = name === "memory" || name === "stack" ? formatSize : String;
+      throw new BrinkError(
+        "USAGE",
+        `--${name} ${show(limits[name])} cannot be honoured: Bun does not start under ${show(min)}; raise --${name} to at least ${show(min)}`,
+      );
+    }
+  }
+}
+
+/**
+ * Reads limit flags over the defaults and checks that Bun can live under them; each bad
+ * value is a usage error naming it.
+ *
+ * @example
+ * limitsFromFlags({ memory: "96m" }).memory // 100663296
+ */
 export function limitsFromFlags(v: Partial<Record<keyof Limits, string>>): Limits {
-  return {
-    memory: v.memory !== undefined ? parseSize("--memory", v.memory) : DEFAULT_LIMITS.memory,
-    disk: v.disk !== undefined ? parseSize("--disk", v.disk) : DEFAULT_LIMITS.disk,
-    stack: v.stack !== undefined ? parseSize("--stack", v.stack) : DEFAULT_LIMITS.stack,
-    nofile: v.nofile !== undefined ? parseCount("--nofile", v.nofile) : DEFAULT_LIMITS.nofile,
-    pids: v.pids !== undefined ? parseCount("--pids", v.pids, 4_194_304) : DEFAULT_LIMITS.pids,
-    cpus: v.cpus !== undefined ? parseCpus("--cpus", v.cpus) : DEFAULT_LIMITS.cpus,
-  };
+  const limits = { ...DEFAULT_LIMITS };
+  for (const name of Object.keys(LIMIT_PARSERS) as (keyof Limits)[]) {
+    const value = v[name];
+    if (value !== undefined) limits[name] = LIMIT_PARSERS[name](value);
+  }
+  checkLimits(limits);
+  return limits;
 }

@@ -4,7 +4,7 @@ import { relative, resolve } from "node:path";
 import { CATEGORIES, type Category } from "@brink/probes";
 import type { Limits } from "../engine/container-spec.ts";
 import { BrinkError } from "../errors.ts";
-import { formatSize } from "./units.ts";
+import { parseCount } from "./units.ts";
 
 /** Everything a run needs; the wizard and the flags both produce one. Nothing after it prompts. */
 export interface Plan {
@@ -18,15 +18,6 @@ export interface Plan {
   timeoutMs: number | null;
   outputs: { json?: string; junit?: string; markdown?: string };
 }
-
-const MiB = 2 ** 20;
-/** The least each fence may be for Bun to start inside it. */
-export const MINIMUM: Partial<Record<keyof Limits, number>> = {
-  memory: 32 * MiB,
-  stack: 256 * 1024,
-  nofile: 32,
-  pids: 16,
-};
 
 /** Parses --category a,b into known categories (all when empty). */
 export function parseCategories(value: string | undefined): Category[] {
@@ -49,19 +40,6 @@ export function parseCategories(value: string | undefined): Category[] {
     }
   }
   return [...new Set(list)] as Category[];
-}
-
-/** Checks fences Bun cannot live under. */
-export function checkLimits(limits: Limits): void {
-  for (const [name, min] of Object.entries(MINIMUM) as [keyof Limits, number][]) {
-    if (limits[name] < min) {
-      const show = name === "memory" || name === "stack" ? formatSize : String;
-      throw new BrinkError(
-        "USAGE",
-        `--${name} ${show(limits[name])} cannot be honoured: Bun does not start under ${show(min)}; raise --${name} to at least ${show(min)}`,
-      );
-    }
-  }
 }
 
 /** Resolves --project (default: the current directory); it must be a directory. */
@@ -95,7 +73,7 @@ export function resolveSuites(values: string[] | undefined, project: string): st
   });
 }
 
-/** Defaults for concurrency: the number of cores. */
-export function defaultConcurrency(): number {
-  return availableParallelism();
+/** --concurrency: containers at once, 1 to 64; by default the number of cores. */
+export function parseConcurrency(value: string | undefined): number {
+  return value !== undefined ? parseCount("--concurrency", value, 64) : availableParallelism();
 }

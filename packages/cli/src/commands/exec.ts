@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { summarizeFences } from "@brink/guard";
 import { LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
-import { checkLimits, resolveProject } from "../args/plan.ts";
+import { resolveProject } from "../args/plan.ts";
 import { formatSize } from "../args/units.ts";
 import type { Limits } from "../engine/container-spec.ts";
 import { trapInterrupts } from "../engine/interrupts.ts";
@@ -54,7 +54,6 @@ export async function execCommand(argv: string[]): Promise<number> {
       "brink exec needs a command after --, e.g. brink exec -- bun test",
     );
   const limits = limitsFromFlags(v);
-  checkLimits(limits);
   checkDiskFitsMemory(limits);
   const project = resolveProject(v.project);
   const session = await openSession({

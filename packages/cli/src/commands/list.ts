@@ -1,6 +1,5 @@
 import { parseArgs } from "node:util";
 import { parseCategories, resolveProject, resolveSuites } from "../args/plan.ts";
-import { BrinkError } from "../errors.ts";
 import { probeInfos } from "../orchestrate/probe-info.ts";
 import { palette } from "../report/terminal.ts";
 import { parseOrUsage } from "./parse.ts";
@@ -25,12 +24,7 @@ export async function listCommand(argv: string[], ui: { color: boolean }): Promi
   );
   const categories = parseCategories(v.category);
   const suites = resolveSuites(v.suite, resolveProject(undefined));
-  let probes: Awaited<ReturnType<typeof probeInfos>>;
-  try {
-    probes = (await probeInfos(suites, null)).filter((p) => categories.includes(p.category));
-  } catch (e) {
-    throw new BrinkError("USAGE", `--suite: ${(e as Error).message}`, { cause: e });
-  }
+  const probes = await probeInfos(suites, null, categories);
   if (v.json) {
     const rows = probes.map(({ id, category, title, expected, timeoutMs }) => ({
       id,

@@ -1,14 +1,13 @@
 import { parseArgs } from "node:util";
 import { LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
 import {
-  checkLimits,
-  defaultConcurrency,
   type Plan,
   parseCategories,
+  parseConcurrency,
   resolveProject,
   resolveSuites,
 } from "../args/plan.ts";
-import { formatSize, parseCount, parseDuration } from "../args/units.ts";
+import { formatSize, parseDuration } from "../args/units.ts";
 import { BrinkError } from "../errors.ts";
 import { executePlan } from "../orchestrate/execute-plan.ts";
 import { probeInfos } from "../orchestrate/probe-info.ts";
@@ -34,17 +33,13 @@ export function planFromArgs(argv: string[]): Plan {
     argv,
   );
   const limits = limitsFromFlags(v);
-  checkLimits(limits);
   const project = resolveProject(v.project);
   return {
     categories: parseCategories(v.category),
     limits,
     suites: resolveSuites(v.suite, project),
     project,
-    concurrency:
-      v.concurrency !== undefined
-        ? parseCount("--concurrency", v.concurrency, 64)
-        : defaultConcurrency(),
+    concurrency: parseConcurrency(v.concurrency),
     timeoutMs: v.timeout !== undefined ? parseDuration("--timeout", v.timeout) : null,
     outputs: { json: v.json, junit: v.junit, markdown: v.markdown },
   };
@@ -85,14 +80,7 @@ export function commandLineOf(plan: Plan, cwd = process.cwd()): string {
  */
 export async function runCommand(argv: string[], ui: { color: boolean }): Promise<number> {
   const plan = planFromArgs(argv);
-  let probes: Awaited<ReturnType<typeof probeInfos>>;
-  try {
-    probes = (await probeInfos(plan.suites, plan.timeoutMs)).filter((p) =>
-      plan.categories.includes(p.category),
-    );
-  } catch (e) {
-    throw new BrinkError("USAGE", `--suite: ${(e as Error).message}`, { cause: e });
-  }
+  const probes = await probeInfos(plan.suites, plan.timeoutMs, plan.categories);
   if (!probes.length)
     throw new BrinkError(
       "USAGE",

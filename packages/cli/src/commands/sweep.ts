@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { splitCommand } from "@brink/probes";
 import { LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
-import { checkLimits, defaultConcurrency, resolveProject } from "../args/plan.ts";
+import { parseConcurrency, resolveProject } from "../args/plan.ts";
 import { parseCount, parseDuration } from "../args/units.ts";
 import { trapInterrupts } from "../engine/interrupts.ts";
 import { liveContainers } from "../engine/live-containers.ts";
@@ -88,7 +88,6 @@ export function sweepPlanFromArgs(argv: string[]): SweepPlan & { json?: string; 
   }
   const faults = parseFaults(v.fault);
   const limits = limitsFromFlags(v);
-  checkLimits(limits);
   checkDiskFitsMemory(limits);
   if (v.check !== undefined) {
     try {
@@ -114,9 +113,7 @@ export function sweepPlanFromArgs(argv: string[]): SweepPlan & { json?: string; 
     check: v.check,
     max: v.max ? parseCount("--max", v.max, 100_000) : 500,
     timeoutMs: v.timeout ? parseDuration("--timeout", v.timeout) : 30_000,
-    concurrency: v.concurrency
-      ? parseCount("--concurrency", v.concurrency, 64)
-      : defaultConcurrency(),
+    concurrency: parseConcurrency(v.concurrency),
     limits,
     project: resolveProject(v.project),
     json: v.json,

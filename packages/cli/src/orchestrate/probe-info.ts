@@ -6,6 +6,7 @@ import {
   type Probe,
   probeTimeout,
 } from "@brink/probes";
+import { BrinkError } from "../errors.ts";
 
 /** What the host knows of a probe (its code runs only in the container). */
 export interface ProbeInfo {
@@ -30,15 +31,26 @@ function info(p: Probe, suite?: string, timeoutMs?: number | null): ProbeInfo {
 }
 
 /**
- * Lists the probes of a plan: the built-in suite, or the given suite files (loaded on the
- * host only to read their definitions).
+ * Lists the probes of a plan in `categories` (all when omitted): the built-in suite, or the
+ * given suite files, loaded on the host only to read their definitions. A suite that does
+ * not load or exports no probes is a usage error.
  *
  * @example
- * const probes = await probeInfos([], null);
+ * const probes = await probeInfos([], null, ["fd"]);
  */
-export async function probeInfos(suites: string[], timeoutMs: number | null): Promise<ProbeInfo[]> {
-  if (!suites.length) return builtinProbes.map((p) => info(p, undefined, timeoutMs));
+export async function probeInfos(
+  suites: string[],
+  timeoutMs: number | null,
+  categories?: Category[],
+): Promise<ProbeInfo[]> {
   const out: ProbeInfo[] = [];
-  for (const s of suites) for (const p of await loadSuite(s)) out.push(info(p, s, timeoutMs));
-  return out;
+  if (!suites.length) out.push(...builtinProbes.map((p) => info(p, undefined, timeoutMs)));
+  for (const s of suites) {
+    try {
+      for (const p of await loadSuite(s)) out.push(info(p, s, timeoutMs));
+    } catch (e) {
+      throw new BrinkError("USAGE", `--suite: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  return categories ? out.filter((p) => categories.includes(p.category)) : out;
 }

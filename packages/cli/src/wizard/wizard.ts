@@ -1,12 +1,23 @@
 import { CATEGORIES, type Category } from "@brink/probes";
 import * as p from "@clack/prompts";
-import { DEFAULT_LIMITS } from "../args/limits.ts";
-import { checkLimits, defaultConcurrency, type Plan, resolveSuites } from "../args/plan.ts";
-import { formatSize, parseCount, parseCpus, parseSize } from "../args/units.ts";
+import { DEFAULT_LIMITS, LIMIT_PARSERS, limitsFromFlags } from "../args/limits.ts";
+import { type Plan, parseConcurrency, resolveSuites } from "../args/plan.ts";
+import { formatSize } from "../args/units.ts";
 import { commandLineOf } from "../commands/run.ts";
+import type { Limits } from "../engine/container-spec.ts";
 import { BrinkError } from "../errors.ts";
 import { executePlan } from "../orchestrate/execute-plan.ts";
 import { probeInfos } from "../orchestrate/probe-info.ts";
+
+/** The limit prompts, in order. */
+const LIMIT_PROMPTS: [keyof Limits, string][] = [
+  ["memory", "Memory fence"],
+  ["disk", "Disk fence (/scratch)"],
+  ["stack", "Stack fence"],
+  ["nofile", "Open files (nofile)"],
+  ["pids", "Processes (pids)"],
+  ["cpus", "CPUs"],
+];
 
 /** Cancelled at a prompt: leave cleanly. */
 class Cancelled extends Error {}
@@ -46,36 +57,16 @@ async function askPlan(): Promise<Plan> {
         validate: validator(parse),
       }),
     ) as string;
-  const memory = parseSize(
-    "--memory",
-    await text("Memory fence", formatSize(DEFAULT_LIMITS.memory), (v) => parseSize("--memory", v)),
-  );
-  const disk = parseSize(
-    "--disk",
-    await text("Disk fence (/scratch)", formatSize(DEFAULT_LIMITS.disk), (v) =>
-      parseSize("--disk", v),
-    ),
-  );
-  const stack = parseSize(
-    "--stack",
-    await text("Stack fence", formatSize(DEFAULT_LIMITS.stack), (v) => parseSize("--stack", v)),
-  );
-  const nofile = parseCount(
-    "--nofile",
-    await text("Open files (nofile)", String(DEFAULT_LIMITS.nofile), (v) =>
-      parseCount("--nofile", v),
-    ),
-  );
-  const pids = parseCount(
-    "--pids",
-    await text("Processes (pids)", String(DEFAULT_LIMITS.pids), (v) => parseCount("--pids", v)),
-  );
-  const cpus = parseCpus(
-    "--cpus",
-    await text("CPUs", String(DEFAULT_LIMITS.cpus), (v) => parseCpus("--cpus", v)),
-  );
-  const limits = { memory, disk, stack, nofile, pids, cpus };
-  checkLimits(limits);
+  // Validated as you type by the same parsers as the flags; limitsFromFlags checks the whole.
+  const asked: Partial<Record<keyof Limits, string>> = {};
+  for (const [name, message] of LIMIT_PROMPTS) {
+    const initial =
+      name === "memory" || name === "disk" || name === "stack"
+        ? formatSize(DEFAULT_LIMITS[name])
+        : String(DEFAULT_LIMITS[name]);
+    asked[name] = await text(message, initial, LIMIT_PARSERS[name]);
+  }
+  const limits = limitsFromFlags(asked);
   const which = ask(
     await p.select({
       message: "Which suite?",
@@ -118,7 +109,7 @@ async function askPlan(): Promise<Plan> {
     limits,
     suites,
     project,
-    concurrency: defaultConcurrency(),
+    concurrency: parseConcurrency(undefined),
     timeoutMs: null,
     outputs,
   };
@@ -141,9 +132,7 @@ export async function runWizard(ui: { color: boolean }): Promise<number> {
       p.outro(`Not run. Use the command above to run it later.`);
       return 0;
     }
-    const probes = (await probeInfos(plan.suites, null)).filter((x) =>
-      plan.categories.includes(x.category),
-    );
+    const probes = await probeInfos(plan.suites, null, plan.categories);
     p.outro(`Running ${probes.length} probes...`);
     return await executePlan(plan, probes, { ...ui, bar: true });
   } catch (e) {
