@@ -1,12 +1,12 @@
 import { parseArgs } from "node:util";
-import { summarizeFences } from "@brink/guard";
+import type { FenceSummary } from "@brink/guard";
 import { LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
 import { resolveProject } from "../args/plan.ts";
 import { formatSize } from "../args/units.ts";
 import type { Limits } from "../engine/container-spec.ts";
 import { trapInterrupts } from "../engine/interrupts.ts";
 import { liveContainers } from "../engine/live-containers.ts";
-import { projectMount } from "../engine/project-image.ts";
+import { type ProjectMount, projectMount } from "../engine/project-image.ts";
 import { runContainer } from "../engine/run-container.ts";
 import { openSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
@@ -56,14 +56,12 @@ export async function execCommand(argv: string[]): Promise<number> {
   const limits = limitsFromFlags(v);
   checkDiskFitsMemory(limits);
   const project = resolveProject(v.project);
-  const session = await openSession({
-    onBuild: () =>
-      process.stderr.write("brink: building the probe image (offline, once per change)...\n"),
-  });
+  const session = await openSession();
   const trap = trapInterrupts();
-  const mount = await projectMount(session, project, trap.signal);
   const [entry, ...rest] = command as [string, ...string[]];
+  let mount: ProjectMount | undefined;
   try {
+    mount = await projectMount(session, project, trap.signal);
     const exit = await runContainer(
       session.docker,
       {
@@ -82,16 +80,8 @@ export async function execCommand(argv: string[]): Promise<number> {
     );
     const code = exit.exitCode ?? 1;
     if (v.json) {
-      const fence = summarizeFences({
-        cgroup: session.cgroup,
-        memory: limits.memory,
-        swap: 0,
-        pids: limits.pids,
-        cpus: limits.cpus,
-        nofile: { soft: limits.nofile, hard: limits.nofile },
-        stack: { soft: limits.stack, hard: limits.stack },
-        disk: { path: "/scratch", total: limits.disk, free: limits.disk },
-      });
+      // The limits the container was created with: the same six numbers a fence summary has.
+      const fence: FenceSummary = { ...limits };
       writeOut(
         v.json,
         `${JSON.stringify({ version: 1, command, exitCode: code, signal: exit.signal, oomKilled: exit.oomKilled, durationMs: exit.durationMs, fence }, null, 2)}\n`,
@@ -114,6 +104,6 @@ export async function execCommand(argv: string[]): Promise<number> {
   } finally {
     trap.release();
     await liveContainers.removeAll();
-    await mount.cleanup();
+    await mount?.cleanup();
   }
 }

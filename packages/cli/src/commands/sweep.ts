@@ -5,7 +5,7 @@ import { parseConcurrency, resolveProject } from "../args/plan.ts";
 import { parseCount, parseDuration } from "../args/units.ts";
 import { trapInterrupts } from "../engine/interrupts.ts";
 import { liveContainers } from "../engine/live-containers.ts";
-import { projectMount } from "../engine/project-image.ts";
+import { type ProjectMount, projectMount } from "../engine/project-image.ts";
 import { openSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
 import { type Fault, faultName, runSweep, type SweepPlan } from "../orchestrate/sweep-runner.ts";
@@ -136,17 +136,16 @@ export async function sweepCommand(argv: string[]): Promise<number> {
       "strace is not on this host, so the probe image has none; install it (apt-get install strace) and run again",
     );
   }
-  const session = await openSession({
-    onBuild: () =>
-      process.stderr.write("brink: building the probe image (offline, once per change)...\n"),
-  });
+  const session = await openSession();
   const trap = trapInterrupts();
-  const mount = await projectMount(session, plan.project, trap.signal);
   const started = Date.now();
   let swept: Awaited<ReturnType<typeof runSweep>>;
+  let mount: ProjectMount | undefined;
   try {
-    for (const f of plan.faults)
-      process.stderr.write(`sweeping ${faultName(f)} over ${plan.command.join(" ")}...\n`);
+    mount = await projectMount(session, plan.project, trap.signal);
+    process.stderr.write(
+      `sweeping ${plan.faults.map(faultName).join(", ")} over ${plan.command.join(" ")}...\n`,
+    );
     swept = await runSweep(session, mount, plan, trap.signal, (r) =>
       process.stderr.write(
         `  ${r.fault} N=${String(r.n).padStart(4)} ${r.outcome.padEnd(9)} ${r.injected?.call.slice(0, 80)}\n`,
@@ -155,7 +154,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   } finally {
     trap.release();
     await liveContainers.removeAll();
-    await mount.cleanup();
+    await mount?.cleanup();
   }
   const report = buildSweepReport({
     command: plan.command,

@@ -13,6 +13,11 @@ export interface EngineSession {
   remote: boolean;
 }
 
+/** What a command says while the image builds, unless it says it its own way. */
+const sayBuilding = () => {
+  process.stderr.write("brink: building the probe image (offline, once per change)...\n");
+};
+
 /**
  * Connects, reads the engine's version and cgroup version, and makes sure the probe image
  * is there (building it offline when its inputs changed).
@@ -29,7 +34,7 @@ export async function openSession(
   const cg = (info as { CgroupVersion?: string }).CgroupVersion;
   const image = await ensureImage(docker, {
     runId,
-    onBuild: options.onBuild,
+    onBuild: options.onBuild ?? sayBuilding,
     signal: options.signal,
   });
   return {
