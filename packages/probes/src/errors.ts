@@ -22,3 +22,13 @@ export class ProbeError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * The errno code of a failure (EMFILE, ENOSPC, EAGAIN...), or its name when it has none.
+ *
+ * @example
+ * try { openSync("/nope") } catch (e) { errorCode(e) } // "ENOENT"
+ */
+export function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException)?.code ?? (e as Error)?.name ?? String(e);
+}

@@ -1,4 +1,4 @@
-export { ProbeError, type ProbeErrorCode } from "./errors.ts";
+export { errorCode, ProbeError, type ProbeErrorCode } from "./errors.ts";
 export { loadSuite, probesOf } from "./load-suite.ts";
 export * as pressure from "./pressure/index.ts";
 export * from "./pressure/index.ts";

@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
+import { errorCode } from "../errors.ts";
 
 // Writes its own file until ENOSPC or its share (share < 0: no share, write until an error).
 const { file, share, chunk } = workerData as { file: string; share: number; chunk: number };
@@ -16,7 +17,7 @@ try {
     if (w === 0) break;
   }
 } catch (e) {
-  error = (e as NodeJS.ErrnoException).code ?? String(e);
+  error = errorCode(e);
 } finally {
   if (fd >= 0) closeSync(fd);
 }

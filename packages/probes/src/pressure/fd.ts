@@ -1,7 +1,8 @@
-import { closeSync, openSync, readlinkSync } from "node:fs";
+import { closeSync, readlinkSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { Worker } from "node:worker_threads";
-import { ProbeError } from "../errors.ts";
+import { errorCode, ProbeError } from "../errors.ts";
+import { openUntil } from "./open-until.ts";
 import { firstMessage, Pressure, split } from "./pressure.ts";
 import { positive, requireFence } from "./require-fence.ts";
 
@@ -63,7 +64,7 @@ export function connectOnce(
     try {
       s = connect(port, "127.0.0.1");
     } catch (e) {
-      resolve({ socket: null, code: (e as NodeJS.ErrnoException).code ?? String(e) });
+      resolve({ socket: null, code: errorCode(e) });
       return;
     }
     const timer = setTimeout(() => {
@@ -138,16 +139,7 @@ export async function openDescriptors(options: OpenDescriptorsOptions = {}): Pro
   const { path, flags } =
     options.kind === "pipe" ? pipeToReopen() : { path: options.path ?? "/dev/null", flags: "r" };
   if (workers === 1) {
-    const fds: number[] = [];
-    let error: string | null = null;
-    while (fds.length < target) {
-      try {
-        fds.push(openSync(path, flags));
-      } catch (e) {
-        error = (e as NodeJS.ErrnoException).code ?? String(e);
-        break;
-      }
-    }
+    const { fds, error } = openUntil(path, flags, target);
     return new FdPressure(fds.length, error, limit, fds, [], null, []);
   }
   const shares = Number.isFinite(target) ? split(target, workers) : Array(workers).fill(-1);

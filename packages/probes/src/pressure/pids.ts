@@ -1,4 +1,5 @@
 import type { Subprocess } from "bun";
+import { errorCode } from "../errors.ts";
 import { Pressure } from "./pressure.ts";
 import { positive, requireFence } from "./require-fence.ts";
 
@@ -55,7 +56,7 @@ export async function spawnProcesses(options: SpawnProcessesOptions = {}): Promi
     try {
       children.push(Bun.spawn(command, { stdin: "ignore", stdout: "ignore", stderr: "ignore" }));
     } catch (e) {
-      error = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      error = errorCode(e);
       break;
     }
   }

@@ -12,11 +12,10 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { readDisk } from "@brink/guard";
+import { errorCode } from "../errors.ts";
 import { defineProbe, type Probe, verdict } from "../probe.ts";
 
 const MiB = 2 ** 20;
-const codeOf = (e: unknown) =>
-  (e as NodeJS.ErrnoException)?.code ?? (e as Error)?.name ?? String(e);
 const free = (dir: string) => readDisk("/", dir)?.free ?? 0;
 
 /** Writes `chunk`-sized blocks with `write` until it throws; returns bytes and the error code. */
@@ -33,7 +32,7 @@ function until(
       written += n;
     }
   } catch (e) {
-    return { written, code: codeOf(e) };
+    return { written, code: errorCode(e) };
   }
 }
 
@@ -77,7 +76,7 @@ export const diskProbes: Probe[] = [
       try {
         wrote = await Bun.write(join(ctx.scratch, "big"), new Uint8Array(size));
       } catch (e) {
-        code = codeOf(e);
+        code = errorCode(e);
       }
       return verdict(
         code === "ENOSPC",
@@ -107,7 +106,7 @@ export const diskProbes: Probe[] = [
         }
         renameSync(tmp, target);
       } catch (e) {
-        code = codeOf(e);
+        code = errorCode(e);
         rmSync(tmp, { force: true });
       }
       const leftovers = readdirSync(ctx.scratch).filter((f) => f.endsWith(".tmp"));
@@ -140,7 +139,7 @@ export const diskProbes: Probe[] = [
       try {
         writeFileSync(join(ctx.scratch, "during"), Buffer.alloc(MiB));
       } catch (e) {
-        during = codeOf(e);
+        during = errorCode(e);
       }
       await full.release();
       const started = performance.now();

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
+import { errorCode } from "../errors.ts";
 import { connectOnce } from "../pressure/fd.ts";
 import { defineProbe, type Probe, verdict } from "../probe.ts";
 
@@ -167,7 +168,7 @@ export const fdProbes: Probe[] = [
         const p = Bun.spawn(["sleep", "0"], { stdin: "ignore", stdout: "pipe", stderr: "ignore" });
         await p.exited;
       } catch (e) {
-        code = (e as NodeJS.ErrnoException).code ?? (e as Error).name;
+        code = errorCode(e);
       }
       return verdict(code === "EMFILE", `Bun.spawn at EMFILE -> ${code ?? "succeeded"}`, {
         error: code,
