@@ -28,6 +28,11 @@ export interface ContainerSpec {
   tmpfs?: Record<string, string>;
 }
 
+/** A fresh random per-container token (16 hex characters) for the guard's identity check. */
+export function containerToken(): string {
+  return crypto.randomUUID().replace(/-/g, "").slice(0, 16);
+}
+
 /** The user probes and commands run as: not root. */
 export const CONTAINER_USER = "10001:10001";
 export const SCRATCH = "/scratch";
@@ -43,7 +48,11 @@ export const SCRATCH = "/scratch";
  */
 export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
   const { limits } = spec;
+  // The guard opens only where hostname === "brink-" + BRINK_TOKEN: environment variables
+  // or a /.dockerenv alone never prove a process runs in a container brink started.
+  const token = containerToken();
   const env: Record<string, string> = {
+    BRINK_TOKEN: token,
     BRINK_DESTRUCTIVE: "1",
     BRINK_SCRATCH: SCRATCH,
     TMPDIR: SCRATCH,
@@ -58,6 +67,7 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
   };
   return {
     Image: spec.image,
+    Hostname: `brink-${token}`,
     Cmd: spec.cmd,
     ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
     User: CONTAINER_USER,
