@@ -1,3 +1,4 @@
+import { notStartedByBrink } from "./brink-identity.ts";
 import { type ContainerInfo, detectContainer, type ReadOptions } from "./detect-container.ts";
 import { GuardError } from "./errors.ts";
 import { FENCE_NAMES, type FenceName, fenceEnvName, summarizeFences } from "./fence-summary.ts";
@@ -17,8 +18,19 @@ export interface FencedContext {
   required: FenceRequirements;
 }
 
+/** Options of {@link ensureFenced}: where to read, and whether brink started this process. */
+export interface EnsureOptions extends ReadOptions {
+  /**
+   * Skip the check that brink started this process (hostname `brink-$BRINK_TOKEN`): for
+   * destructive tests in containers of your own. Only code can pass it; no environment
+   * variable does. Everything else is still checked.
+   * @default false
+   */
+  outsideBrink?: boolean;
+}
+
 const HOW_TO =
-  "Run it through brink (brink run / brink exec), or in a container with hard limits and BRINK_DESTRUCTIVE=1.";
+  "Run it through brink (brink run / brink exec), or in a container of your own with hard limits, BRINK_DESTRUCTIVE=1 and ensureFenced(requirements, { outsideBrink: true }).";
 
 /** Reads BRINK_FENCE_* variables into requirements; a malformed value is a GuardError. */
 export function requirementsFromEnv(env: Record<string, string | undefined>): FenceRequirements {
@@ -38,28 +50,51 @@ export function requirementsFromEnv(env: Record<string, string | undefined>): Fe
   return out as FenceRequirements;
 }
 
+/** Why a fence counts as none when a limit was read: it can be raised, or swap is open. */
+function whyNone(name: FenceName, f: Fences): string {
+  if (f.raisable.includes(name)) return `: this process could raise its ${name} limit itself`;
+  if (name === "memory" && f.memory != null && f.swap == null) {
+    return ": swap is unlimited or unknown, so memory is not bounded (set --memory-swap equal to --memory)";
+  }
+  if ((name === "stack" || name === "nofile") && f[name].soft != null && f[name].hard == null) {
+    return `: only the soft ${name} limit is set, and a process may raise it (set the hard limit too)`;
+  }
+  return "";
+}
+
 function fmt(n: number): string {
   return n >= 2 ** 20 ? `${n} (${(n / 2 ** 20).toFixed(1)} MiB)` : String(n);
 }
 
 /**
- * Refuses destructive work unless BRINK_DESTRUCTIVE=1 is set, a container is detected, and
- * every required fence is in force and no larger than asked. With no requirements, every
- * fence named in a BRINK_FENCE_* variable is checked. Returns what it read.
+ * Refuses destructive work unless BRINK_DESTRUCTIVE=1 is set, this process is one brink
+ * started for this run (hostname `brink-` + BRINK_TOKEN; skipped with `outsideBrink`), a
+ * container is detected, and every required fence is in force, cannot be raised by this
+ * process, and is no larger than asked. With no requirements, every fence named in a
+ * BRINK_FENCE_* variable is checked. Returns what it read.
  *
- * @throws {GuardError} code NOT_DESTRUCTIVE, NOT_CONTAINED, FENCE_MISSING, FENCE_TOO_LARGE or BAD_REQUIREMENT
+ * @throws {GuardError} code NOT_DESTRUCTIVE, NOT_BRINK, NOT_CONTAINED, FENCE_MISSING, FENCE_TOO_LARGE or BAD_REQUIREMENT
  * @example
  * const { fences } = ensureFenced({ memory: 128 * 2 ** 20, nofile: 256, disk: { path: "/scratch", max: 100 * 2 ** 20 } });
+ * // in a container of your own, not started by brink:
+ * ensureFenced({ memory: 256 * 2 ** 20 }, { outsideBrink: true });
  */
 export function ensureFenced(
   requirements?: FenceRequirements,
-  options: ReadOptions = {},
+  options: EnsureOptions = {},
 ): FencedContext {
   const env = options.env ?? process.env;
   if (env.BRINK_DESTRUCTIVE !== "1") {
     throw new GuardError(
       "NOT_DESTRUCTIVE",
       `refusing destructive work: BRINK_DESTRUCTIVE is not 1. ${HOW_TO}`,
+    );
+  }
+  const notBrink = options.outsideBrink ? null : notStartedByBrink(options);
+  if (notBrink) {
+    throw new GuardError(
+      "NOT_BRINK",
+      `refusing destructive work: this process is not one brink started for this run (${notBrink}; brink gives each container the hostname brink-$BRINK_TOKEN). Run it through brink (brink run / brink exec); in a container of your own, call ensureFenced(requirements, { outsideBrink: true }).`,
     );
   }
   const container = detectContainer(options);
@@ -79,23 +114,23 @@ export function ensureFenced(
   }
   const fences = readFences(options);
   const have = summarizeFences(fences);
-  if (fences.swap && have.memory != null) have.memory += fences.swap;
   for (const [name, want] of Object.entries(required) as [
     FenceName,
     FenceRequirements[FenceName],
   ][]) {
     if (want === undefined) continue;
-    let limit = typeof want === "number" ? want : want.max;
+    const limit = typeof want === "number" ? want : want.max;
     let actual = have[name];
     if (name === "disk") {
       const path = typeof want === "object" ? (want.path ?? scratchDir(env)) : scratchDir(env);
-      actual = readDisk(options.root ?? "/", path)?.total ?? null;
-      limit = typeof want === "number" ? want : want.max;
+      actual = fences.raisable.includes("disk")
+        ? null
+        : (readDisk(options.root ?? "/", path)?.total ?? null);
     }
     if (actual == null) {
       throw new GuardError(
         "FENCE_MISSING",
-        `refusing destructive work: no ${name} fence is in force (wanted at most ${fmt(limit)}). ${HOW_TO}`,
+        `refusing destructive work: no ${name} fence is in force (wanted at most ${fmt(limit)})${whyNone(name, fences)}. ${HOW_TO}`,
       );
     }
     if (actual > limit) {

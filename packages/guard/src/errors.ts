@@ -1,6 +1,7 @@
 /** Why the guard refused. */
 export type GuardErrorCode =
   | "NOT_DESTRUCTIVE"
+  | "NOT_BRINK"
   | "NOT_CONTAINED"
   | "FENCE_MISSING"
   | "FENCE_TOO_LARGE"

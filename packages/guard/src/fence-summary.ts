@@ -23,20 +23,24 @@ export function fenceEnvName(name: FenceName): string {
 }
 
 /**
- * Flattens {@link Fences} to the numbers a report shows: the memory limit, the scratch
- * directory's total bytes, the hard stack and nofile limits (a process may raise its soft
- * limit up to the hard one), pids and cpus.
+ * The fences that hold, as a report shows them, counting only limits this process cannot
+ * raise: memory plus the swap allowed on top (none when swap is unlimited or unknown), the
+ * scratch directory's total bytes, the hard stack and nofile limits (a process may raise its
+ * soft limit up to the hard one, so an unlimited hard limit is no fence whatever the soft one
+ * says), pids and cpus; and none for a fence in `raisable`.
  *
  * @example
  * summarizeFences(readFences()) // { memory: 134217728, disk: 104857600, stack: 1048576, ... }
  */
 export function summarizeFences(f: Fences): FenceSummary {
-  return {
-    memory: f.memory,
+  const held: FenceSummary = {
+    memory: f.memory != null && f.swap != null ? f.memory + f.swap : null,
     disk: f.disk?.total ?? null,
-    stack: f.stack.hard ?? f.stack.soft,
-    nofile: f.nofile.hard ?? f.nofile.soft,
+    stack: f.stack.hard,
+    nofile: f.nofile.hard,
     pids: f.pids,
     cpus: f.cpus,
   };
+  for (const name of f.raisable) held[name] = null;
+  return held;
 }

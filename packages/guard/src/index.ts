@@ -1,3 +1,10 @@
+export {
+  BRINK_TOKEN_PATTERN,
+  brinkHostname,
+  newBrinkToken,
+  notStartedByBrink,
+  readHostname,
+} from "./brink-identity.ts";
 export { cgroupLayout, parseProcCgroup } from "./cgroup.ts";
 export {
   type ContainerInfo,
@@ -6,6 +13,7 @@ export {
   type Runtime,
 } from "./detect-container.ts";
 export {
+  type EnsureOptions,
   ensureFenced,
   type FencedContext,
   type FenceRequirements,
@@ -22,4 +30,6 @@ export {
 } from "./fence-summary.ts";
 export { type MemoryUsage, readMemoryUsage } from "./memory-usage.ts";
 export { readProcLimits, type SoftHard } from "./proc-limits.ts";
+export { mountOptionsOf, raisableFences, readCapEff } from "./raisable.ts";
 export { type DiskFence, type Fences, readDisk, readFences, scratchDir } from "./read-fences.ts";
+export { readSwap, readSwapTotal } from "./swap.ts";

@@ -2,7 +2,10 @@ import { statfsSync } from "node:fs";
 import { join } from "node:path";
 import { cgroupLayout, readCgroupFile, readCgroupNumber } from "./cgroup.ts";
 import type { ReadOptions } from "./detect-container.ts";
+import type { FenceName } from "./fence-summary.ts";
 import { readProcLimits, type SoftHard } from "./proc-limits.ts";
+import { raisableFences } from "./raisable.ts";
+import { readSwap } from "./swap.ts";
 
 /** Free and total bytes of the scratch directory (the disk fence). */
 export interface DiskFence {
@@ -15,13 +18,18 @@ export interface DiskFence {
 export interface Fences {
   cgroup: 1 | 2 | null;
   memory: number | null;
-  /** Swap allowed on top of memory: 0 when Memory = MemorySwap. */
+  /**
+   * Swap allowed on top of memory: 0 when Memory = MemorySwap (or when swap is not accounted
+   * and the machine has none); null when unlimited or unknown.
+   */
   swap: number | null;
   pids: number | null;
   cpus: number | null;
   nofile: SoftHard;
   stack: SoftHard;
   disk: DiskFence | null;
+  /** Fences this process could lift by itself (see raisableFences): reported as none. */
+  raisable: FenceName[];
 }
 
 /** The scratch directory: `BRINK_SCRATCH`, default /scratch. */
@@ -43,12 +51,6 @@ function readCpus(root: string, layout: ReturnType<typeof cgroupLayout>): number
   return q && p ? q / p : null;
 }
 
-function readSwap(root: string, layout: ReturnType<typeof cgroupLayout>, memory: number | null) {
-  if (layout.version === 2) return readCgroupNumber(root, layout, "memory", "memory.swap.max");
-  const memsw = readCgroupNumber(root, layout, "memory", "memory.memsw.limit_in_bytes");
-  return memsw != null && memory != null ? Math.max(0, memsw - memory) : null;
-}
-
 /** Statfs of `path` below `root`; null when it does not exist. */
 export function readDisk(root: string, path: string): DiskFence | null {
   try {
@@ -61,7 +63,9 @@ export function readDisk(root: string, path: string): DiskFence | null {
 
 /**
  * Reads the limits really in force for this process: cgroup memory, swap, pids and cpu;
- * nofile and stack from /proc/self/limits; free/total bytes of the scratch directory.
+ * nofile and stack (soft and hard) from /proc/self/limits; free/total bytes of the scratch
+ * directory; and which of them the process could lift by itself. {@link summarizeFences}
+ * turns this into the fences that hold.
  *
  * @example
  * const f = readFences();
@@ -86,5 +90,6 @@ export function readFences(options: ReadOptions = {}): Fences {
     nofile: limits.nofile,
     stack: limits.stack,
     disk: readDisk(root, scratchDir(options.env)),
+    raisable: raisableFences(root, layout),
   };
 }

@@ -2,6 +2,12 @@ import { describe, expect, test } from "bun:test";
 import { detectContainer } from "../src/index.ts";
 import { type Fixture, fixtureEnv, fixtureRoot } from "./fixtures.ts";
 
+const v1 = {
+  contained: true,
+  runtime: "docker",
+  sees: ["/.dockerenv exists", "cgroup path /docker/"],
+};
+const v2 = { contained: true, runtime: "docker", sees: ["/.dockerenv exists", "overlay"] };
 const expected: Record<Fixture, { contained: boolean; runtime: string | null; sees: string[] }> = {
   "docker-v1": {
     contained: true,
@@ -20,6 +26,13 @@ const expected: Record<Fixture, { contained: boolean; runtime: string | null; se
     sees: ["/run/.containerenv exists", "container=podman"],
   },
   host: { contained: false, runtime: null, sees: [] },
+  "docker-foreign": v1,
+  "docker-privileged": v1,
+  "docker-sys-resource": v1,
+  "v1-nomemsw-noswap": v1,
+  "v1-nomemsw-swap": v1,
+  "v2-swap-max": v2,
+  "v2-swap-missing": v2,
 };
 
 describe("detectContainer on fixture trees", () => {
