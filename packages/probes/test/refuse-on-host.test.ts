@@ -73,6 +73,7 @@ describe("never destructive outside a fence", () => {
           nofile: { soft: null, hard: null },
           stack: { soft: null, hard: null },
           disk: null,
+          raisable: [],
         };
         try {
           for (const p of builtinProbes) {
