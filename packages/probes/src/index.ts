@@ -1,5 +1,6 @@
+export { type ChannelLine, type ChannelWriter, channelReader, openChannel } from "./channel.ts";
 export { errorCode, ProbeError, type ProbeErrorCode } from "./errors.ts";
-export { loadSuite, probesOf } from "./load-suite.ts";
+export { loadSuite, probesOf, uniqueIds } from "./load-suite.ts";
 export * as pressure from "./pressure/index.ts";
 export * from "./pressure/index.ts";
 export {
@@ -7,7 +8,9 @@ export {
   type Category,
   defineProbe,
   type Expectation,
+  isDefinedProbe,
   isProbe,
+  MAX_TIMEOUT_MS,
   type Observed,
   type Probe,
   type ProbeContext,
@@ -15,7 +18,12 @@ export {
   type Status,
   verdict,
 } from "./probe.ts";
-export { encodeEvent, type ProbeResult, parseEventLine, type RunnerEvent } from "./protocol.ts";
+export {
+  type ProbeMeta,
+  type ProbeResult,
+  type RunnerEvent,
+  validateEvent,
+} from "./protocol.ts";
 export { probeTimeout, type RunProbeOptions, runProbe } from "./run-probe.ts";
 export { type Selection, selectProbes } from "./select-probes.ts";
 export { builtinProbes } from "./suite/index.ts";

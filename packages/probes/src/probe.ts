@@ -63,7 +63,7 @@ export interface Probe {
  * });
  */
 export function defineProbe(probe: Omit<Probe, "expected"> & { expected?: Expectation }): Probe {
-  if (!/^[a-z0-9]+\.[a-z0-9][a-z0-9.-]*$/.test(probe.id)) {
+  if (typeof probe?.id !== "string" || !/^[a-z0-9]+\.[a-z0-9][a-z0-9.-]*$/.test(probe.id)) {
     throw new ProbeError(
       "BAD_SUITE",
       `probe id "${probe.id}" must look like "category.name" (lowercase, dashes)`,
@@ -75,7 +75,48 @@ export function defineProbe(probe: Omit<Probe, "expected"> & { expected?: Expect
       `probe ${probe.id}: category "${probe.category}" is not one of ${CATEGORIES.join(", ")}`,
     );
   }
-  return { expected: "graceful", ...probe };
+  if (typeof probe.run !== "function") {
+    throw new ProbeError("BAD_SUITE", `probe ${probe.id}: run must be a function`);
+  }
+  const t = probe.timeoutMs;
+  if (t !== undefined && !(typeof t === "number" && t >= 1 && t <= MAX_TIMEOUT_MS)) {
+    throw new ProbeError(
+      "BAD_SUITE",
+      `probe ${probe.id}: timeoutMs ${String(t)} is not between 1 and ${MAX_TIMEOUT_MS} (1 ms to 1 h)`,
+    );
+  }
+  const expected = probe.expected ?? "graceful";
+  if (expected !== "graceful" && expected !== "killed") {
+    throw new ProbeError(
+      "BAD_SUITE",
+      `probe ${probe.id}: expected "${String(expected)}" is not "graceful" or "killed"`,
+    );
+  }
+  return Object.defineProperty(
+    { ...probe, title: String(probe.title ?? probe.id), expected },
+    BRAND,
+    {
+      value: true,
+    },
+  ) as Probe;
+}
+
+/** The longest timeout a probe may ask for: one hour. */
+export const MAX_TIMEOUT_MS = 3_600_000;
+
+/**
+ * Marks objects made by {@link defineProbe}. A global symbol, so a suite that imports its
+ * own installed copy of @brink/probes makes probes the runner's copy recognises.
+ */
+const BRAND = Symbol.for("dev.brink.probe");
+
+/** Whether `value` was made by {@link defineProbe} (any copy of this package). */
+export function isDefinedProbe(value: unknown): value is Probe {
+  try {
+    return typeof value === "object" && value !== null && BRAND in value;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -88,10 +129,17 @@ export function verdict(ok: boolean, message: string, observed: Observed = {}): 
   return { ok, message, observed };
 }
 
-/** Tells a probe object from anything else a suite module exports. */
+/**
+ * Tells a probe-shaped object (an id and a run function) from anything else a suite module
+ * exports, whether or not it was made with {@link defineProbe}.
+ */
 export function isProbe(value: unknown): value is Probe {
-  const p = value as Probe;
-  return (
-    typeof p === "object" && p !== null && typeof p.id === "string" && typeof p.run === "function"
-  );
+  try {
+    const p = value as Probe;
+    return (
+      typeof p === "object" && p !== null && typeof p.id === "string" && typeof p.run === "function"
+    );
+  } catch {
+    return false;
+  }
 }

@@ -1,126 +1,204 @@
 #!/usr/bin/env bun
 /**
- * The in-container runner: guard first, then the NDJSON protocol on stdout.
+ * The in-container runner. It imports no code under test: it reads the fences, then starts
+ * one process per probe (probe-host.ts) with a fresh environment and an emptied scratch
+ * directory, judges each from what that process reported *and* how it ended, and sends the
+ * results to the host on the authenticated channel (channel.ts).
  *
- *   bun packages/probes/src/runner.ts [--category a,b] [--probe id,...] [--suite FILE]... [--builtin] [--timeout MS]
+ *   bun --config=/dev/null runner.ts --plan JSON [--suite FILE]... [--builtin]
+ *   bun --config=/dev/null runner.ts --list [--suite FILE]... [--builtin]
  *
+ * `--plan` is the host's list of probes to run ({id, category, title, expected, timeoutMs}).
  * Exit codes: 0 ran (whatever the verdicts), 2 usage error, 3 refused (not fenced).
  */
 import { parseArgs } from "node:util";
 import {
   ensureFenced,
   FENCE_NAMES,
+  type FenceSummary,
   fenceEnvName,
   GuardError,
+  readMemoryUsage,
   scratchDir,
   summarizeFences,
 } from "@brink/guard";
-import { ProbeError } from "./errors.ts";
-import { loadSuite } from "./load-suite.ts";
-import type { Category, Probe } from "./probe.ts";
-import { encodeEvent, type RunnerEvent } from "./protocol.ts";
-import { probeTimeout, runProbe } from "./run-probe.ts";
-import { selectProbes } from "./select-probes.ts";
-import { builtinProbes } from "./suite/index.ts";
-import { flushStdout, writeAllSync } from "./write-events.ts";
+import { openChannel } from "./channel.ts";
+import type { ProbeMeta, RunnerEvent } from "./protocol.ts";
+import { CATEGORY_FENCE } from "./run-probe.ts";
+import { emptyDir, killOthers } from "./runner/container-reset.ts";
+import { type ProbeEvidence, spawnProbe } from "./runner/spawn-probe.ts";
+import { verdictOf } from "./runner/verdict-of.ts";
+import { writeAllSync } from "./write-events.ts";
 
-/**
- * Writes one event on a line of its own: after the probe's queued output, and starting
- * with a newline in case that output did not end with one.
- */
-async function emit(e: RunnerEvent): Promise<void> {
-  await flushStdout();
-  writeAllSync(1, `\n${encodeEvent(e)}`);
-}
+// The hello goes out before anything else can write: nothing under test has run yet.
+const channel = openChannel((line) => writeAllSync(1, line));
+const emit = (e: RunnerEvent) => channel.send(e);
+/** The environment every probe process starts with: the container's, as it was. */
+const ENV = { ...process.env };
+const WORK = "/work";
+/** How long a suite may take to load when listing its probes. */
+const LIST_TIMEOUT_MS = 30_000;
 
 function fail(code: number, message: string): never {
   process.stderr.write(`brink runner: ${message}\n`);
   process.exit(code);
 }
 
-const list = (v: string | undefined) =>
-  v
-    ? v
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : [];
-
-async function main(): Promise<void> {
-  let args: ReturnType<typeof parse>;
-  function parse() {
-    return parseArgs({
-      options: {
-        category: { type: "string" },
-        probe: { type: "string" },
-        suite: { type: "string", multiple: true },
-        builtin: { type: "boolean" },
-        timeout: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-    }).values;
-  }
+/** The guard's answer, as a refused event when it says no. */
+function guard() {
   try {
-    args = parse();
-  } catch (e) {
-    fail(2, `${(e as Error).message}; see --help`);
-  }
-  if (args.help) {
-    process.stdout.write(
-      "usage: runner.ts [--category a,b] [--probe id,...] [--suite FILE]... [--builtin]\n",
-    );
-    return;
-  }
-  // Guard first: no pressure, no suite code, before the fences are known to hold.
-  let fenced: ReturnType<typeof ensureFenced>;
-  try {
-    const unasked = FENCE_NAMES.filter((n) => n !== "cpus" && !process.env[fenceEnvName(n)]);
+    const unasked = FENCE_NAMES.filter((n) => n !== "cpus" && !ENV[fenceEnvName(n)]);
     if (unasked.length) {
       throw new GuardError(
         "FENCE_MISSING",
         `refusing destructive work: ${unasked.map(fenceEnvName).join(", ")} not set, so those fences are not known to hold. Run it through brink run.`,
       );
     }
-    fenced = ensureFenced();
+    return ensureFenced();
   } catch (e) {
     const err = e as Error & { code?: string };
-    await emit({ event: "refused", code: err.code ?? "UNEXPECTED", message: err.message });
-    fail(3, err.message);
-  }
-  let probes: Probe[] = [];
-  try {
-    const suites = args.suite ?? [];
-    if (!suites.length || args.builtin) probes.push(...builtinProbes);
-    for (const s of suites) probes.push(...(await loadSuite(s)));
-    probes = selectProbes(probes, {
-      categories: list(args.category) as Category[],
-      ids: list(args.probe),
+    emit({
+      event: "refused",
+      code: String(err.code ?? "UNEXPECTED"),
+      message: String(err.message),
     });
-  } catch (e) {
-    fail(2, e instanceof ProbeError ? e.message : String(e));
+    fail(3, String(err.message));
   }
-  const timeoutMs = args.timeout ? Number(args.timeout) : undefined;
-  if (timeoutMs !== undefined && !(timeoutMs > 0))
-    fail(2, `--timeout ${args.timeout} is not a number of ms above zero`);
+}
+
+function suiteArgs(suites: string[], builtin: boolean): string[] {
+  return [...suites.flatMap((s) => ["--suite", s]), ...(builtin ? ["--builtin"] : [])];
+}
+
+/** Lists the probes of the suites from a probe process of its own. */
+async function list(suites: string[], builtin: boolean): Promise<void> {
+  const ev = await spawnProbe(["--list", ...suiteArgs(suites, builtin)], {
+    timeoutMs: LIST_TIMEOUT_MS,
+    env: ENV,
+    cwd: WORK,
+    afterExit: killOthers,
+  });
+  const r = ev.report;
+  if (typeof r === "object" && r?.kind === "list")
+    emit({ event: "probes", probes: r.probes as ProbeMeta[] });
+  else if (typeof r === "object" && r?.kind === "bad-suite")
+    emit({ event: "bad-suite", message: r.message });
+  else
+    emit({
+      event: "bad-suite",
+      message: ev.timedOut
+        ? `loading the suite did not finish within ${LIST_TIMEOUT_MS / 1000} s (a top-level await that never settles?)`
+        : `loading the suite ${describe(ev)}${ev.log ? `: ${ev.log.trim().split("\n").slice(-3).join(" | ")}` : ""}`,
+    });
+}
+
+function describe(ev: ProbeEvidence): string {
+  return ev.signal
+    ? `was killed by ${ev.signal}`
+    : `ended with exit code ${ev.exitCode} and no answer`;
+}
+
+/** Whether a category's fence was in force when the runner started, and why not. */
+function unfenced(probe: ProbeMeta, fence: FenceSummary): string | null {
+  const name = CATEGORY_FENCE[probe.category];
+  if (!ENV[fenceEnvName(name)])
+    return `${fenceEnvName(name)} is not set, so no ${name} fence is known to hold`;
+  if (fence[name] == null) return `no ${name} fence is in force in this container`;
+  return null;
+}
+
+async function main(): Promise<void> {
+  let v: ReturnType<typeof parse>;
+  function parse() {
+    return parseArgs({
+      options: {
+        plan: { type: "string" },
+        list: { type: "boolean" },
+        suite: { type: "string", multiple: true },
+        builtin: { type: "boolean" },
+      },
+      strict: true,
+    }).values;
+  }
+  try {
+    v = parse();
+  } catch (e) {
+    fail(2, `${(e as Error).message}`);
+  }
+  const suites = v.suite ?? [];
+  const builtin = v.builtin === true || !suites.length;
+  const fenced = guard();
   const fence = summarizeFences(fenced.fences);
-  await emit({
+  emit({
     event: "fence",
     fences: fenced.fences,
     fence,
     container: fenced.container,
     bun: Bun.version,
   });
-  for (const probe of probes) {
-    await emit({ event: "start", id: probe.id, timeoutMs: probeTimeout(probe) });
-    const result = await runProbe(probe, {
-      fences: fenced.fences,
-      fence,
-      scratchRoot: scratchDir(),
-    });
-    await emit({ event: "result", ...result });
+  if (v.list) {
+    await list(suites, builtin);
+    emit({ event: "done", total: 0 });
+    return;
   }
-  await emit({ event: "done", total: probes.length });
+  let plan: (ProbeMeta & { timeoutMs: number })[];
+  try {
+    plan = JSON.parse(v.plan ?? "[]");
+  } catch {
+    fail(2, "--plan is not JSON");
+  }
+  const scratch = scratchDir(ENV);
+  const fencesJson = JSON.stringify({ fences: fenced.fences, fence });
+  for (const probe of plan) {
+    const why = unfenced(probe, fence);
+    if (why) {
+      emit({
+        event: "result",
+        id: probe.id,
+        category: probe.category,
+        title: probe.title,
+        expected: probe.expected,
+        status: "skip",
+        durationMs: 0,
+        message: `refusing to run it: ${why}`,
+        fence,
+        observed: { refused: "UNFENCED" },
+      });
+      continue;
+    }
+    emit({ event: "start", id: probe.id, timeoutMs: probe.timeoutMs });
+    const dir = `${scratch}/${probe.id}`;
+    const before = readMemoryUsage().oomKills;
+    let leftovers = 0;
+    const evidence = await spawnProbe(
+      [
+        "--probe",
+        probe.id,
+        "--timeout",
+        String(probe.timeoutMs),
+        "--scratch",
+        dir,
+        "--fences",
+        fencesJson,
+        ...suiteArgs(suites, builtin),
+      ],
+      {
+        timeoutMs: probe.timeoutMs,
+        env: { ...ENV },
+        cwd: WORK,
+        afterExit: async () => {
+          leftovers = await killOthers();
+        },
+      },
+    );
+    const after = readMemoryUsage().oomKills;
+    emptyDir(scratch);
+    emptyDir("/dev/shm");
+    const oomKills = before !== null && after !== null ? after - before : null;
+    emit({ event: "result", ...verdictOf({ probe, fence, evidence, oomKills, leftovers }) });
+  }
+  emit({ event: "done", total: plan.length });
 }
 
 await main();
+process.exit(0);

@@ -2,18 +2,57 @@ import { expect, test } from "bun:test";
 import {
   builtinProbes,
   CATEGORIES,
+  channelReader,
   defineProbe,
-  encodeEvent,
-  parseEventLine,
+  isDefinedProbe,
+  openChannel,
   probesOf,
   selectProbes,
+  validateEvent,
 } from "../src/index.ts";
 
-test("events round-trip; anything else is log text, never a crash", () => {
-  const e = { event: "start" as const, id: "fd.x", timeoutMs: 5 };
-  expect(parseEventLine(encodeEvent(e))).toEqual(e);
-  for (const junk of ["hello", "{", '{"event":"nope"}', "[1,2]", "", '{"no":"event"}'])
-    expect(parseEventLine(junk)).toBeNull();
+test("channel: the host believes only signed events in sequence after one hello", () => {
+  const lines: string[] = [];
+  const w = openChannel((l) => lines.push(...l.split("\n").filter(Boolean)));
+  w.send({ event: "start", id: "fd.x", timeoutMs: 5 });
+  w.send({ event: "done", total: 1 });
+  const r = channelReader();
+  expect(r.accept('{"event":"result","id":"fd.x","status":"pass"}').kind).toBe("stray");
+  expect(r.accept(lines[1] as string).kind).toBe("bad"); // an event before the hello
+  expect(r.accept(lines[0] as string)).toEqual({ kind: "hello" });
+  expect(r.accept(lines[0] as string).kind).toBe("bad"); // a second hello
+  const first = r.accept(lines[1] as string);
+  expect(first).toEqual({ kind: "event", event: { event: "start", id: "fd.x", timeoutMs: 5 } });
+  expect(r.accept(lines[1] as string).kind).toBe("bad"); // replayed
+  const forged = (lines[2] as string).replace('"total":1', '"total":2');
+  expect(r.accept(forged)).toMatchObject({ kind: "bad", why: "its MAC does not verify" });
+  expect(r.accept(lines[2] as string).kind).toBe("event");
+  // Another writer's key does not verify on this reader.
+  const other: string[] = [];
+  openChannel((l) => other.push(...l.split("\n").filter(Boolean))).send({
+    event: "done",
+    total: 0,
+  });
+  expect(r.accept(other[1] as string).kind).toBe("bad");
+});
+
+test("validateEvent: schemas checked, anything else is a reason, never a throw", () => {
+  expect(validateEvent({ event: "start", id: "fd.x", timeoutMs: 5 })).toEqual({
+    event: "start",
+    id: "fd.x",
+    timeoutMs: 5,
+  });
+  for (const junk of [
+    null,
+    "x",
+    [1],
+    { event: "nope" },
+    { event: "result" },
+    { event: "result", id: "fd.x", category: "memory" },
+    { event: "start", id: "Bad Id", timeoutMs: 1 },
+    { event: "done", total: -1 },
+  ])
+    expect(typeof validateEvent(junk)).toBe("string");
 });
 
 test("the built-in suite: at least 28 probes, unique ids, the minimum per category", () => {
@@ -51,7 +90,17 @@ test("defineProbe checks ids and categories; probesOf finds exported probes", ()
     run: () => ({ ok: true, message: "", observed: {} }),
   });
   expect(p.expected).toBe("graceful");
+  expect(isDefinedProbe(p)).toBe(true);
   expect(probesOf({ default: [p], other: 3, again: p }).map((x) => x.id)).toEqual(["fd.mine"]);
+  const twin = { ...p };
+  expect(() => probesOf({ a: p, b: defineProbe({ ...twin }) }, "s.ts")).toThrow(
+    'two probes have the id "fd.mine"',
+  );
+  expect(() => probesOf({ plain: { id: "oom.x", category: "memory", run() {} } }, "s.ts")).toThrow(
+    "not made with defineProbe",
+  );
+  for (const timeoutMs of [Number.POSITIVE_INFINITY, 3e9, 0, -5, Number.NaN])
+    expect(() => defineProbe({ ...twin, timeoutMs })).toThrow("timeoutMs");
 });
 
 test("selectProbes filters by category and id and names unknown ones", () => {

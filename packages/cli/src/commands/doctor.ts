@@ -2,10 +2,11 @@ import { parseArgs } from "node:util";
 import type { Category, ProbeResult } from "@brink/probes";
 import { DEFAULT_LIMITS } from "../args/limits.ts";
 import { liveContainers } from "../engine/live-containers.ts";
+import { runContainer } from "../engine/run-container.ts";
 import { openSession } from "../engine/session.ts";
 import { runBatch } from "../orchestrate/batch.ts";
 import { probeInfos } from "../orchestrate/probe-info.ts";
-import { limitsFor, RUNNER } from "../orchestrate/run-plan.ts";
+import { limitsFor, runnerCmd } from "../orchestrate/run-plan.ts";
 import { palette } from "../report/terminal.ts";
 import { parseOrUsage } from "./parse.ts";
 
@@ -50,11 +51,11 @@ export async function doctorCommand(argv: string[], ui: { color: boolean }): Pro
         const probe = infos.find((p) => p.id === f.probe);
         if (!probe) return;
         const [r] = (await runBatch(
-          session.docker,
+          (spec, io) => runContainer(session.docker, spec, io),
           () => ({
             image: session.image.tag,
             runId: session.runId,
-            cmd: [RUNNER, "--probe", f.probe],
+            cmd: runnerCmd([probe]),
             limits: limitsFor(f.category, DEFAULT_LIMITS),
           }),
           [probe],

@@ -3,6 +3,7 @@ import type { Category, ProbeResult } from "@brink/probes";
 import type Docker from "dockerode";
 import type { Plan } from "../args/plan.ts";
 import type { ContainerSpec, Limits } from "../engine/container-spec.ts";
+import { runContainer } from "../engine/run-container.ts";
 import { runBatch } from "./batch.ts";
 import type { ProbeInfo } from "./probe-info.ts";
 
@@ -14,12 +15,28 @@ export function limitsFor(category: Category, limits: Limits): Limits {
   return category === "disk" ? { ...limits, memory: limits.memory + limits.disk } : limits;
 }
 
-/** The runner's command line for some probes of a plan. */
-export function runnerCmd(plan: Plan, probes: ProbeInfo[]): string[] {
-  const cmd = [RUNNER, "--probe", probes.map((p) => p.id).join(",")];
-  for (const s of plan.suites) cmd.push("--suite", `/work/${relative(plan.project, s)}`);
-  if (plan.timeoutMs) cmd.push("--timeout", String(plan.timeoutMs));
+/**
+ * The runner's command line for some probes of a plan: the probes as the host knows them
+ * (ids, categories, timeouts already capped by --timeout) and the suite files in the
+ * container. `--config=/dev/null`: the project's bunfig.toml (its preload) is the user's
+ * code, which runs only in probe processes, never in the runner.
+ */
+export function runnerCmd(probes: ProbeInfo[], suites: string[] = []): string[] {
+  const meta = probes.map(({ id, category, title, expected, timeoutMs }) => ({
+    id,
+    category,
+    title,
+    expected,
+    timeoutMs,
+  }));
+  const cmd = ["--config=/dev/null", RUNNER, "--plan", JSON.stringify(meta)];
+  for (const s of suites) cmd.push("--suite", s);
   return cmd;
+}
+
+/** A plan's suite files as the container sees them (the project is at /work). */
+export function containerSuites(plan: Plan): string[] {
+  return plan.suites.map((s) => `/work/${relative(plan.project, s)}`);
 }
 
 /** Splits a category's probes into containers: the graceful ones together, each expected kill alone. */
@@ -58,6 +75,9 @@ export async function runPlan(
     image: string;
     /** Host folder to bind at /work; undefined when the image holds the project (remote engine). */
     project?: string;
+    /** The container's uid:gid, and whether `project` is a private writable copy. */
+    user?: string;
+    writable?: boolean;
     runId: string;
     onResult: (r: ProbeResult) => void;
     onStart?: (c: Category) => void;
@@ -71,14 +91,22 @@ export async function runPlan(
       const specFor = (left: ProbeInfo[]): ContainerSpec => ({
         image: options.image,
         runId: options.runId,
-        cmd: runnerCmd(plan, left),
+        cmd: runnerCmd(left, containerSuites(plan)),
         limits: limitsFor(category, plan.limits),
         project: options.project,
+        projectWritable: options.writable,
+        user: options.user,
         labels: { "dev.brink.category": category },
       });
       tasks.push(() => {
         options.onStart?.(category);
-        return runBatch(docker, specFor, batch, options.onResult, options.signal);
+        return runBatch(
+          (spec, io) => runContainer(docker, spec, io),
+          specFor,
+          batch,
+          options.onResult,
+          options.signal,
+        );
       });
     }
   }

@@ -1,0 +1,150 @@
+#!/usr/bin/env bun
+/**
+ * The process one probe runs in, started by the runner (never by hand):
+ *
+ *   bun probe-host.ts --probe ID --timeout MS --scratch DIR --fences JSON [--suite FILE]... [--builtin]
+ *   bun probe-host.ts --list [--suite FILE]... [--builtin]
+ *
+ * It loads the suite (the user's code runs here, not in the runner), runs the one probe and
+ * writes one report line on fd 3, a pipe only the runner reads: the probe's stdout and
+ * stderr are captured by the runner as its log and never parsed. Then it exits at once,
+ * whatever handles the probe left open. What it reports is only half the evidence: the
+ * runner also judges how this process ended.
+ */
+import { mkdirSync, writeSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { describeThrown, plain, safeJson, safeText } from "./normalize.ts";
+import type { Probe } from "./probe.ts";
+
+// Captured before any suite loads: a suite may patch globals, exit early or close fds.
+const exit: (code: number) => never = (process.reallyExit?.bind(process) ??
+  process.exit.bind(process)) as (code: number) => never;
+const write = writeSync;
+const setTimer = setTimeout;
+
+/** What this process tells the runner on fd 3. */
+export type HostReport =
+  | { kind: "outcome"; ok: boolean; message: string; observed: Record<string, unknown> }
+  | { kind: "no-verdict"; got: string }
+  | { kind: "threw"; name: string; message: string; code?: string; stack?: string }
+  | { kind: "timeout"; timeoutMs: number }
+  | { kind: "bad-suite"; message: string }
+  | { kind: "list"; probes: unknown[] };
+
+/** Reports larger than this have their `observed` cut to a preview, with a note. */
+export const OBSERVED_MAX = 256 * 1024;
+
+function report(r: HostReport): never {
+  let line = `${safeJson(r)}\n`;
+  if (line.length > OBSERVED_MAX && r.kind === "outcome") {
+    const whole = safeJson(r.observed);
+    line = `${safeJson({ ...r, observed: { truncated: `observed was ${whole.length} characters, over the ${OBSERVED_MAX} cap; this is its start`, preview: whole.slice(0, 4096) } })}\n`;
+  }
+  try {
+    let buf = Buffer.from(line);
+    while (buf.length) buf = buf.subarray(write(3, buf));
+  } catch {
+    exit(70);
+  }
+  exit(0);
+}
+
+async function loadAll(suites: string[], builtin: boolean): Promise<Probe[]> {
+  const { loadSuite, uniqueIds } = await import("./load-suite.ts");
+  const sources: [string, Probe[]][] = [];
+  if (builtin || !suites.length)
+    sources.push(["the built-in suite", (await import("./suite/index.ts")).builtinProbes]);
+  for (const s of suites) sources.push([s, await loadSuite(s)]);
+  return uniqueIds(sources);
+}
+
+/** Turns what `run` returned into a report, trusting nothing about its shape. */
+export function outcomeReport(v: unknown): HostReport {
+  const o = plain(v);
+  if (
+    typeof o !== "object" ||
+    o === null ||
+    Array.isArray(o) ||
+    typeof (o as { ok?: unknown }).ok !== "boolean"
+  )
+    return { kind: "no-verdict", got: safeText(safeJson(o), 200) };
+  const { ok, message, observed } = o as { ok: boolean; message?: unknown; observed?: unknown };
+  return {
+    kind: "outcome",
+    ok,
+    message: message === undefined || message === null ? "" : safeText(message),
+    observed:
+      typeof observed === "object" && observed !== null && !Array.isArray(observed)
+        ? (observed as Record<string, unknown>)
+        : observed === undefined
+          ? {}
+          : { value: observed },
+  };
+}
+
+async function main(): Promise<void> {
+  const { values: v } = parseArgs({
+    options: {
+      probe: { type: "string" },
+      list: { type: "boolean" },
+      suite: { type: "string", multiple: true },
+      builtin: { type: "boolean" },
+      timeout: { type: "string" },
+      scratch: { type: "string" },
+      fences: { type: "string" },
+    },
+    strict: true,
+  });
+  let probes: Probe[];
+  try {
+    probes = await loadAll(v.suite ?? [], v.builtin === true);
+  } catch (e) {
+    report({ kind: "bad-suite", message: describeThrown(e).message });
+  }
+  if (v.list) {
+    report({
+      kind: "list",
+      probes: probes.map((p) => ({
+        id: p.id,
+        category: p.category,
+        title: p.title,
+        expected: p.expected,
+        ...(p.timeoutMs !== undefined ? { timeoutMs: p.timeoutMs } : {}),
+      })),
+    });
+  }
+  const probe = probes.find((p) => p.id === v.probe);
+  if (!probe) report({ kind: "bad-suite", message: `no probe with the id ${v.probe} loaded` });
+  const timeoutMs = Number(v.timeout);
+  const { fences, fence } = JSON.parse(v.fences ?? "{}");
+  const controller = new AbortController();
+  const pressure = await import("./pressure/index.ts");
+  const scratch = v.scratch ?? "/scratch";
+  mkdirSync(scratch, { recursive: true });
+  setTimer(() => {
+    controller.abort();
+    report({ kind: "timeout", timeoutMs });
+  }, timeoutMs);
+  try {
+    const returned = await probe.run({
+      fences,
+      fence,
+      scratch,
+      signal: controller.signal,
+      log: (...parts) => process.stderr.write(`${parts.map((x) => safeText(x)).join(" ")}\n`),
+      pressure,
+    });
+    report(outcomeReport(returned));
+  } catch (e) {
+    report({ kind: "threw", ...describeThrown(e) });
+  }
+}
+
+if (import.meta.main) {
+  // The probe is the largest process here: when the memory fence is hit, it is the one the
+  // kernel picks, not the runner (raising one's own score needs no privilege).
+  try {
+    (await import("node:fs")).writeFileSync("/proc/self/oom_score_adj", "1000");
+  } catch {}
+  await main();
+}

@@ -1,0 +1,167 @@
+import { fileURLToPath } from "node:url";
+import type { HostReport } from "../probe-host.ts";
+import { closeQuietly, osPipe } from "./os-pipe.ts";
+
+/** The probe process's entry point. */
+export const PROBE_HOST = fileURLToPath(new URL("../probe-host.ts", import.meta.url));
+
+/** Everything the runner saw of one probe process. */
+export interface ProbeEvidence {
+  /** What it wrote on fd 3; null when nothing; a string when what it wrote was not a report. */
+  report: HostReport | string | null;
+  /** Its own wait status. */
+  exitCode: number | null;
+  signal: string | null;
+  /** The runner killed it at its deadline. */
+  timedOut: boolean;
+  /** It reported but did not exit within the grace after: the runner killed it. */
+  leftRunning: boolean;
+  durationMs: number;
+  /** The end of its stdout and stderr, as it wrote them. */
+  log: string;
+}
+
+/** How long after its report a probe process may take to exit. */
+export const EXIT_GRACE_MS = 2000;
+/** How long past its timeout the runner waits before killing a probe process. */
+export const KILL_GRACE_MS = 1500;
+const LOG_MAX = 4096;
+/** The largest report the runner reads; a larger one is cut and marked. */
+export const REPORT_MAX = 1 << 20;
+
+/** Keeps the last `max` characters written to it. */
+function tail(max: number) {
+  let text = "";
+  return {
+    push: (s: string) => {
+      text = (text + s).slice(-max);
+    },
+    get text() {
+      return text;
+    },
+  };
+}
+
+/** Reads a stream until it ends or `stop` resolves, whichever is first. */
+async function drainUntil(
+  stream: ReadableStream<Uint8Array>,
+  onText: (s: string) => void,
+  stop: Promise<unknown>,
+): Promise<void> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  const stopped = stop.then(() => null);
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), stopped]);
+      if (!next || next.done) return;
+      onText(decoder.decode(next.value, { stream: true }));
+    }
+  } catch {
+    // a broken pipe ends the log, nothing more
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}
+
+/**
+ * Starts a probe process (argv after the host's path), captures its stdout and stderr
+ * (a real pipe, bounded), reads its report from fd 3, and ends it: SIGKILL `KILL_GRACE_MS`
+ * past `timeoutMs`, or `EXIT_GRACE_MS` after its report if it lingers. Once it has ended,
+ * `afterExit` runs (the runner kills what it left behind), then what is left to read is
+ * read for a moment at most: a leftover child holding the pipes cannot hold the runner.
+ *
+ * @example
+ * const ev = await spawnProbe(["--probe", "fd.x"], { timeoutMs: 30000, env, cwd: "/work", afterExit: killOthers });
+ */
+export async function spawnProbe(
+  args: string[],
+  options: {
+    timeoutMs: number;
+    env: Record<string, string | undefined>;
+    cwd: string;
+    afterExit?: () => Promise<unknown>;
+  },
+): Promise<ProbeEvidence> {
+  const started = performance.now();
+  const pipe = await osPipe();
+  const out = pipe?.write ?? "pipe";
+  const child = Bun.spawn([process.execPath, PROBE_HOST, ...args], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ["ignore", out, out, "pipe"],
+  });
+  if (pipe) closeQuietly(pipe.write);
+  const log = tail(LOG_MAX);
+  let reportText = "";
+  let reportBytes = 0;
+  let reported = false;
+  let timedOut = false;
+  let leftRunning = false;
+  let linger: Timer | undefined;
+  const kill = () => {
+    try {
+      child.kill("SIGKILL");
+    } catch {}
+  };
+  const deadline = setTimeout(() => {
+    timedOut = !reported;
+    kill();
+  }, options.timeoutMs + KILL_GRACE_MS);
+  let finished: () => void = () => {};
+  const finish = new Promise<void>((r) => {
+    finished = r;
+  });
+  const onReport = (s: string) => {
+    reportBytes += s.length;
+    if (reportText.length < REPORT_MAX) reportText += s.slice(0, REPORT_MAX - reportText.length);
+    if (!reported && reportText.includes("\n")) {
+      reported = true;
+      linger = setTimeout(() => {
+        leftRunning = true;
+        kill();
+      }, EXIT_GRACE_MS);
+    }
+  };
+  const reading = [
+    drainUntil(Bun.file(child.stdio[3] as unknown as number).stream(), onReport, finish),
+    pipe
+      ? drainUntil(Bun.file(pipe.read).stream(), log.push, finish)
+      : Promise.all([
+          drainUntil(child.stdout as ReadableStream<Uint8Array>, log.push, finish),
+          drainUntil(child.stderr as ReadableStream<Uint8Array>, log.push, finish),
+        ]),
+  ];
+  await child.exited;
+  clearTimeout(deadline);
+  clearTimeout(linger);
+  await options.afterExit?.();
+  setTimeout(finished, 200);
+  await Promise.all(reading);
+  if (pipe) closeQuietly(pipe.read);
+  return {
+    report: parseReport(reportText, reportBytes),
+    exitCode: child.exitCode,
+    signal: (child.signalCode as string | null) ?? null,
+    timedOut,
+    leftRunning,
+    durationMs: Math.round(performance.now() - started),
+    log: log.text,
+  };
+}
+
+/** Parses the report line; a cut or malformed one comes back as text saying so. */
+export function parseReport(text: string, bytes: number): HostReport | string | null {
+  if (!text) return null;
+  const line = text.split("\n")[0] ?? "";
+  if (bytes > REPORT_MAX && !text.includes("\n"))
+    return `its report was ${bytes} bytes, over the ${REPORT_MAX}-byte cap`;
+  try {
+    const v = JSON.parse(line) as HostReport;
+    return typeof v === "object" && v !== null && typeof v.kind === "string"
+      ? v
+      : `not a report: ${line.slice(0, 200)}`;
+  } catch {
+    return `not a report: ${line.slice(0, 200)}`;
+  }
+}
