@@ -48,13 +48,13 @@ export function readContainerEvents(probes: ProbeInfo[], on: EventHandlers): Con
   let done = false;
   let protocolError: string | null = null;
 
-  const broken = (why: string, line: string) => {
+  const broken = (why: string, line: string): undefined => {
     if (protocolError) return;
     protocolError = `${why}: ${cut(line)}`;
     on.onProtocolError?.(protocolError);
   };
 
-  function handle(e: RunnerEvent, line: string): void {
+  function handle(e: RunnerEvent, line: string): undefined {
     if (done) return broken("an event after done", line);
     switch (e.event) {
       case "fence":
@@ -108,11 +108,12 @@ export function readContainerEvents(probes: ProbeInfo[], on: EventHandlers): Con
     line(line) {
       if (protocolError) return;
       const got = reader.accept(line);
-      if (got.kind === "bad") return broken(got.why, line);
-      if (got.kind !== "event") return;
-      const e = validateEvent(got.event);
-      if (typeof e === "string") return broken(e, line);
-      handle(e, line);
+      if (got.kind === "bad") broken(got.why, line);
+      else if (got.kind === "event") {
+        const e = validateEvent(got.event);
+        if (typeof e === "string") broken(e, line);
+        else handle(e, line);
+      }
     },
     get fence() {
       return fence;
