@@ -1,7 +1,8 @@
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { BrinkError } from "../errors.ts";
-import { REPO_ROOT } from "../paths.ts";
+import { DOCKER_DIR, packageDir } from "../paths.ts";
+import { type ShippedPackage, shippedPackage } from "./shipped-files.ts";
 
 /** Which Dockerfile: the offline FROM scratch one, or the official Bun base (needs a registry). */
 export type ImageBase = "scratch" | "oven";
@@ -19,6 +20,8 @@ export interface ImageInputs {
   files: ContextFile[];
   hash: string;
   tag: string;
+  /** The installed @brink/probes and @brink/guard the image carries at /node_modules/@brink. */
+  packages: ShippedPackage[];
 }
 
 /** Host programs the image carries besides Bun: sleep for the pids probes, strace for sweeps. */
@@ -43,10 +46,27 @@ export function sharedLibraries(program: string): string[] {
     .filter((p): p is string => !!p);
 }
 
-function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
-  );
+/**
+ * The @brink/probes this CLI depends on, and the @brink/guard that copy of probes resolves:
+ * the installed packages, wherever they are (brink's checkout or someone's node_modules).
+ *
+ * @example
+ * brinkPackages().map((p) => `${p.name}@${p.version}`); // ["@brink/probes@0.1.0", "@brink/guard@0.1.0"]
+ */
+export function brinkPackages(): ShippedPackage[] {
+  let probes: string;
+  let guard: string;
+  try {
+    probes = packageDir("@brink/probes");
+    guard = packageDir("@brink/guard", probes);
+  } catch (e) {
+    throw new BrinkError(
+      "IMAGE_BUILD_FAILED",
+      `@brink/probes or @brink/guard cannot be found from @brink/cli (${(e as Error).message}); reinstall brink (bun add -d @brink/cli)`,
+      { cause: e },
+    );
+  }
+  return [shippedPackage(probes), shippedPackage(guard)];
 }
 
 /** The Bun binary to put in the image: BRINK_BUN_BINARY, else the one running brink. */
@@ -61,23 +81,23 @@ export function bunBinary(): string {
  * const inputs = collectImageInputs("scratch"); // inputs.tag === "brink-probe:3f2a..."
  */
 export function collectImageInputs(base: ImageBase = "scratch"): ImageInputs {
-  const dockerfile = join(REPO_ROOT, "docker", base === "oven" ? "Dockerfile.oven" : "Dockerfile");
+  const dockerfile = join(DOCKER_DIR, base === "oven" ? "Dockerfile.oven" : "Dockerfile");
   if (!existsSync(dockerfile)) {
     throw new BrinkError("IMAGE_BUILD_FAILED", `${dockerfile} is missing; reinstall brink`);
   }
   const files: ContextFile[] = [
     { dest: "Dockerfile", src: dockerfile },
-    { dest: ".dockerignore", src: join(REPO_ROOT, "docker", ".dockerignore") },
+    { dest: ".dockerignore", src: join(DOCKER_DIR, ".dockerignore") },
     {
       dest: "rootfs/etc/passwd",
       text: "root:x:0:0:root:/:/nonexistent\nbrink:x:10001:10001:brink:/scratch:/nonexistent\n",
     },
     { dest: "rootfs/etc/group", text: "root:x:0:\nbrink:x:10001:\n" },
   ];
-  for (const pkg of ["guard", "probes"]) {
-    const dir = join(REPO_ROOT, "packages", pkg);
-    for (const f of [join(dir, "package.json"), ...walk(join(dir, "src"))]) {
-      files.push({ dest: `rootfs/node_modules/@brink/${pkg}/${relative(dir, f)}`, src: f });
+  const packages = brinkPackages();
+  for (const pkg of packages) {
+    for (const f of pkg.files) {
+      files.push({ dest: `rootfs/node_modules/${pkg.name}/${relative(pkg.dir, f)}`, src: f });
     }
   }
   const programs: [string, string][] = [];
@@ -108,7 +128,7 @@ export function collectImageInputs(base: ImageBase = "scratch"): ImageInputs {
     else hashFile(hasher, f.src as string);
   }
   const hash = hasher.digest("hex");
-  return { base, files, hash, tag: `brink-probe:${hash.slice(0, 16)}` };
+  return { base, files, hash, tag: `brink-probe:${hash.slice(0, 16)}`, packages };
 }
 
 /** Feeds a file to `hasher` in 4 MiB pieces: the Bun binary is ~100 MiB, never held whole. */
