@@ -16,6 +16,8 @@ export interface Plan {
   concurrency: number;
   /** Per-probe timeout override, ms. */
   timeoutMs: number | null;
+  /** Containers get a private writable copy of the project instead of a read-only mount. */
+  writableProject?: boolean;
   outputs: { json?: string; junit?: string; markdown?: string };
 }
 
@@ -54,10 +56,13 @@ export function resolveProject(value: string | undefined): string {
   return dir;
 }
 
-/** Resolves --suite files: each must exist inside the project (it is mounted at /work). */
+/**
+ * Resolves --suite files: a relative path against the project first (then the current
+ * directory); each must exist inside the project (it is mounted at /work).
+ */
 export function resolveSuites(values: string[] | undefined, project: string): string[] {
   return (values ?? []).map((v) => {
-    const abs = resolve(v);
+    const abs = [resolve(project, v), resolve(v)].find((p) => existsSync(p)) ?? resolve(project, v);
     if (!existsSync(abs))
       throw new BrinkError(
         "USAGE",

@@ -6,7 +6,7 @@ import { formatSize } from "../args/units.ts";
 import type { Limits } from "../engine/container-spec.ts";
 import { trapInterrupts } from "../engine/interrupts.ts";
 import { liveContainers } from "../engine/live-containers.ts";
-import { type ProjectMount, projectMount } from "../engine/project-image.ts";
+import { type ProjectAccess, projectAccess } from "../engine/project-access.ts";
 import { runContainer } from "../engine/run-container.ts";
 import { openSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
@@ -43,7 +43,12 @@ export async function execCommand(argv: string[]): Promise<number> {
     () =>
       parseArgs({
         args: flags,
-        options: { ...LIMIT_OPTIONS, project: { type: "string" }, json: { type: "string" } },
+        options: {
+          ...LIMIT_OPTIONS,
+          project: { type: "string" },
+          "writable-project": { type: "boolean" },
+          json: { type: "string" },
+        },
         strict: true,
       }),
     flags,
@@ -59,9 +64,12 @@ export async function execCommand(argv: string[]): Promise<number> {
   const session = await openSession();
   const trap = trapInterrupts();
   const [entry, ...rest] = command as [string, ...string[]];
-  let mount: ProjectMount | undefined;
+  let mount: ProjectAccess | undefined;
   try {
-    mount = await projectMount(session, project, trap.signal);
+    mount = await projectAccess(session, project, {
+      writable: v["writable-project"],
+      signal: trap.signal,
+    });
     const exit = await runContainer(
       session.docker,
       {
@@ -71,6 +79,8 @@ export async function execCommand(argv: string[]): Promise<number> {
         cmd: rest,
         limits,
         project: mount.project,
+        projectWritable: mount.writable,
+        user: mount.user,
       },
       {
         onStdout: (b) => process.stdout.write(b),

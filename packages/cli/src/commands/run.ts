@@ -19,6 +19,7 @@ export const RUN_OPTIONS = {
   ...LIMIT_OPTIONS,
   suite: { type: "string", multiple: true },
   project: { type: "string" },
+  "writable-project": { type: "boolean" },
   concurrency: { type: "string" },
   timeout: { type: "string" },
   json: { type: "string" },
@@ -41,6 +42,7 @@ export function planFromArgs(argv: string[]): Plan {
     project,
     concurrency: parseConcurrency(v.concurrency),
     timeoutMs: v.timeout !== undefined ? parseDuration("--timeout", v.timeout) : null,
+    writableProject: v["writable-project"] ?? false,
     outputs: { json: v.json, junit: v.junit, markdown: v.markdown },
   };
 }
@@ -67,6 +69,7 @@ export function commandLineOf(plan: Plan, cwd = process.cwd()): string {
   for (const s of plan.suites)
     parts.push("--suite", s.startsWith(`${cwd}/`) ? s.slice(cwd.length + 1) : s);
   if (plan.project !== cwd) parts.push("--project", plan.project);
+  if (plan.writableProject) parts.push("--writable-project");
   if (plan.timeoutMs) parts.push("--timeout", `${plan.timeoutMs}ms`);
   for (const [k, f] of Object.entries(plan.outputs)) if (f) parts.push(`--${k}`, f);
   return parts.join(" ");

@@ -5,7 +5,7 @@ import { parseConcurrency, resolveProject } from "../args/plan.ts";
 import { parseCount, parseDuration } from "../args/units.ts";
 import { trapInterrupts } from "../engine/interrupts.ts";
 import { liveContainers } from "../engine/live-containers.ts";
-import { type ProjectMount, projectMount } from "../engine/project-image.ts";
+import { type ProjectAccess, projectAccess } from "../engine/project-access.ts";
 import { openSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
 import { type Fault, faultName, runSweep, type SweepPlan } from "../orchestrate/sweep-runner.ts";
@@ -44,6 +44,7 @@ export const ERRNOS = [
 const OPTIONS = {
   ...LIMIT_OPTIONS,
   project: { type: "string" },
+  "writable-project": { type: "boolean" },
   fault: { type: "string" },
   path: { type: "string", multiple: true },
   max: { type: "string" },
@@ -116,6 +117,7 @@ export function sweepPlanFromArgs(argv: string[]): SweepPlan & { json?: string; 
     concurrency: parseConcurrency(v.concurrency),
     limits,
     project: resolveProject(v.project),
+    writableProject: v["writable-project"] ?? false,
     json: v.json,
     junit: v.junit,
   };
@@ -140,9 +142,12 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const trap = trapInterrupts();
   const started = Date.now();
   let swept: Awaited<ReturnType<typeof runSweep>>;
-  let mount: ProjectMount | undefined;
+  let mount: ProjectAccess | undefined;
   try {
-    mount = await projectMount(session, plan.project, trap.signal);
+    mount = await projectAccess(session, plan.project, {
+      writable: plan.writableProject,
+      signal: trap.signal,
+    });
     process.stderr.write(
       `sweeping ${plan.faults.map(faultName).join(", ")} over ${plan.command.join(" ")}...\n`,
     );

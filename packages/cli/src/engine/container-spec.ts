@@ -1,5 +1,6 @@
 import { fenceEnvName } from "@brink/guard";
 import type Docker from "dockerode";
+import { nprocUlimit } from "./host-nproc.ts";
 import { LABEL, LABEL_RUN } from "./labels.ts";
 
 /** The fences of one container: bytes for sizes, counts, cpus. */
@@ -22,6 +23,10 @@ export interface ContainerSpec {
   limits: Limits;
   /** Host directory mounted read-only at /work (local engines only). */
   project?: string;
+  /** Mount `project` read-write: only ever a private copy (`--writable-project`). */
+  projectWritable?: boolean;
+  /** `uid:gid` to run as instead of CONTAINER_USER (the invoking user, when not root). */
+  user?: string;
   env?: Record<string, string>;
   labels?: Record<string, string>;
   /** More tmpfs mounts (path -> options), e.g. a private one for a sweep's strace log. */
@@ -70,7 +75,7 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
     Hostname: `brink-${token}`,
     Cmd: spec.cmd,
     ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
-    User: CONTAINER_USER,
+    User: spec.user ?? CONTAINER_USER,
     WorkingDir: "/work",
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
     Labels: { [LABEL]: "1", [LABEL_RUN]: spec.runId, ...spec.labels },
@@ -92,9 +97,11 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
       Ulimits: [
         { Name: "nofile", Soft: limits.nofile, Hard: limits.nofile },
         { Name: "stack", Soft: limits.stack, Hard: limits.stack },
+        // Podman's default nproc can be above what the host allows (hostNproc says why).
+        ...nprocUlimit(),
       ],
       Tmpfs: { [SCRATCH]: `rw,nosuid,nodev,size=${limits.disk},mode=1777`, ...spec.tmpfs },
-      Binds: spec.project ? [`${spec.project}:/work:ro`] : [],
+      Binds: spec.project ? [`${spec.project}:/work:${spec.projectWritable ? "rw" : "ro"}`] : [],
       LogConfig: { Type: "json-file", Config: { "max-size": "20m", "max-file": "1" } },
     },
   };

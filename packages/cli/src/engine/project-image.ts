@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { BrinkError } from "../errors.ts";
 import { buildContext } from "./build-image.ts";
+import { CONTAINER_USER } from "./container-spec.ts";
 import { LABEL, LABEL_RUN } from "./labels.ts";
 import type { EngineSession } from "./session.ts";
 
@@ -28,15 +29,17 @@ export async function projectMount(
   session: EngineSession,
   project: string,
   signal?: AbortSignal,
+  why = "the engine is remote",
 ): Promise<ProjectMount> {
   if (!session.remote) return { image: session.image.tag, project, cleanup: async () => {} };
   const tag = `brink-project:${session.runId}`;
-  process.stderr.write(
-    `brink: the engine is remote: copying ${project} into a per-run image (${tag})\n`,
-  );
+  process.stderr.write(`brink: ${why}: copying ${project} into a per-run image (${tag})\n`);
   const dir = mkdtempSync(join(tmpdir(), "brink-project-"));
   try {
-    writeFileSync(join(dir, "Dockerfile"), `FROM ${session.image.tag}\nCOPY project/ /work/\n`);
+    writeFileSync(
+      join(dir, "Dockerfile"),
+      `FROM ${session.image.tag}\nCOPY --chown=${CONTAINER_USER} project/ /work/\n`,
+    );
     cpSync(project, join(dir, "project"), {
       recursive: true,
       verbatimSymlinks: true,

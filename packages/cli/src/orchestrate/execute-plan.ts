@@ -3,7 +3,7 @@ import type { Plan } from "../args/plan.ts";
 import { formatSize } from "../args/units.ts";
 import { trapInterrupts } from "../engine/interrupts.ts";
 import { liveContainers } from "../engine/live-containers.ts";
-import { projectMount } from "../engine/project-image.ts";
+import { projectAccess } from "../engine/project-access.ts";
 import { type EngineSession, openSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
 import { barProgress, lineProgress, type Progress } from "../report/progress.ts";
@@ -88,7 +88,10 @@ export async function executePlan(
         `brink ${VERSION}: ${probes.length} probes in ${plan.categories.join(", ")}; engine ${session.version} (cgroup v${session.cgroup ?? "?"}), image ${session.image.tag}${session.image.built ? " (built)" : ""}`,
       ),
     );
-    const mount = await projectMount(session, plan.project, trap.signal);
+    const mount = await projectAccess(session, plan.project, {
+      writable: plan.writableProject,
+      signal: trap.signal,
+    });
     cleanup = mount.cleanup;
     const live = ui.bar ? barProgress(probes.length, t0) : lineProgress(c, t0);
     progress = live;
@@ -96,6 +99,8 @@ export async function executePlan(
       await runPlan(session.docker, plan, probes, {
         image: mount.image,
         project: mount.project,
+        user: mount.user,
+        writable: mount.writable,
         runId: session.runId,
         signal: trap.signal,
         onStart: (cat) => live.containerStarting(cat),

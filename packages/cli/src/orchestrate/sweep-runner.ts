@@ -1,5 +1,5 @@
 import type { Limits } from "../engine/container-spec.ts";
-import type { ProjectMount } from "../engine/project-image.ts";
+import type { ProjectAccess } from "../engine/project-access.ts";
 import { runContainer } from "../engine/run-container.ts";
 import type { EngineSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
@@ -26,6 +26,8 @@ export interface SweepPlan {
   concurrency: number;
   limits: Limits;
   project: string;
+  /** Containers get a private writable copy of the project. */
+  writableProject?: boolean;
 }
 
 /** What the driver prints for one N. */
@@ -45,7 +47,7 @@ export const faultName = (f: Fault) => `${f.syscall}:${f.errno}`;
 /** Runs the driver for one N in a fresh fenced container; null when interrupted. */
 async function step(
   session: EngineSession,
-  mount: ProjectMount,
+  mount: ProjectAccess,
   plan: SweepPlan,
   f: Fault,
   n: number,
@@ -73,6 +75,8 @@ async function step(
       cmd: [...cmd, "--", ...plan.command],
       limits: plan.limits,
       project: mount.project,
+      projectWritable: mount.writable,
+      user: mount.user,
       tmpfs: { "/brink": "rw,size=16m,mode=1777" },
       env: { BRINK_SWEEP_LOG: "/brink/strace.log" },
     },
@@ -111,7 +115,7 @@ function rowOf(fault: string, s: Step, durationMs: number): SweepRow {
  */
 export async function runSweep(
   session: EngineSession,
-  mount: ProjectMount,
+  mount: ProjectAccess,
   plan: SweepPlan,
   signal: AbortSignal,
   onRow: (r: SweepRow) => void,
