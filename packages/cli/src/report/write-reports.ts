@@ -4,6 +4,7 @@ import { BrinkError } from "../errors.ts";
 import { toJUnit } from "./junit.ts";
 import { toMarkdown } from "./markdown.ts";
 import type { Report } from "./report.ts";
+import { safeJson } from "./text.ts";
 
 /** Writes a file, creating its folder; a failure names the path. */
 export function writeOut(path: string, text: string): void {
@@ -28,7 +29,7 @@ export function writeReports(
   outputs: { json?: string; junit?: string; markdown?: string },
   env = process.env,
 ): void {
-  if (outputs.json) writeOut(outputs.json, `${JSON.stringify(report, null, 2)}\n`);
+  if (outputs.json) writeOut(outputs.json, `${safeJson(report, 2)}\n`);
   if (outputs.junit) writeOut(outputs.junit, toJUnit(report));
   if (outputs.markdown) writeOut(outputs.markdown, toMarkdown(report));
   if (env.GITHUB_STEP_SUMMARY) {
