@@ -3,16 +3,16 @@ import { toText } from "./text.ts";
 /**
  * Characters a terminal (or a reader) must never get raw: C0 controls (NUL, ESC, newlines,
  * tabs...), DEL, C1 controls (U+0080-U+009F, which include the 8-bit CSI), the Unicode line
- * and paragraph separators, the bidirectional overrides and isolates ("Trojan Source"), and
- * lone surrogates. With the `u` flag a surrogate pair is one astral code point, so only a
+ * and paragraph separators, the bidirectional overrides and isolates ("Trojan Source"), lone
+ * surrogates, and U+FFFE/U+FFFF (which XML 1.0 forbids). With the `u` flag a surrogate pair is one astral code point, so only a
  * lone surrogate matches U+D800-U+DFFF.
  */
 const UNSAFE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]/gu;
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]/gu;
 const UNSAFE_BUT_NEWLINE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: as above, line feeds kept
-  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]/gu;
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]/gu;
 
 const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 

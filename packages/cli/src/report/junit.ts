@@ -1,25 +1,24 @@
 import type { ProbeResult } from "@brink/probes";
+import { resultsOf } from "./normalize-result.ts";
 import type { Report } from "./report.ts";
+import { summarize } from "./report.ts";
+import { nonNegative, safeJson } from "./text.ts";
+import { xmlAttr, xmlText } from "./xml-text.ts";
 
-/** Escapes text for XML attributes and content; drops characters XML 1.0 forbids. */
-export function xmlEscape(s: string): string {
-  return (
-    s
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-      .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/g, "")
-      .replace(/&/g, "&amp;")
-      .replace(/</g, "&lt;")
-      .replace(/>/g, "&gt;")
-      .replace(/"/g, "&quot;")
-  );
-}
+/**
+ * Escapes any value for XML content and attributes alike (see `xmlAttr`).
+ *
+ * @example
+ * xmlEscape('<a href="x">') // "&lt;a href=&quot;x&quot;&gt;"
+ */
+export const xmlEscape = xmlAttr;
 
-const secs = (ms: number) => (ms / 1000).toFixed(3);
+const secs = (ms: unknown) => (nonNegative(ms) / 1000).toFixed(3);
 
 function testcase(r: ProbeResult): string {
-  const head = `    <testcase classname="brink.${r.category}" name="${xmlEscape(r.id)}" time="${secs(r.durationMs)}">`;
-  const body = xmlEscape(JSON.stringify(r.observed, null, 2));
-  const msg = xmlEscape(r.message);
+  const head = `    <testcase classname="brink.${xmlAttr(r.category)}" name="${xmlAttr(r.id)}" time="${secs(r.durationMs)}">`;
+  const msg = xmlAttr(r.message);
+  const body = xmlText(`${r.message}\n\nobserved ${safeJson(r.observed, 2)}`);
   switch (r.status) {
     case "pass":
       return `${head}</testcase>`;
@@ -28,32 +27,39 @@ function testcase(r: ProbeResult): string {
     case "fail":
       return `${head}\n      <failure message="${msg}" type="fail">${body}</failure>\n    </testcase>`;
     default:
-      return `${head}\n      <error message="${msg}" type="${r.status}">${body}</error>\n    </testcase>`;
+      return `${head}\n      <error message="${msg}" type="${xmlAttr(r.status)}">${body}</error>\n    </testcase>`;
   }
 }
 
+/** The count attributes of a testsuite(s) element. */
+function counts(rs: ProbeResult[]): string {
+  const s = summarize(rs);
+  return `tests="${s.total}" failures="${s.fail}" errors="${s.error + s.killed}" skipped="${s.skip}"`;
+}
+
 /**
- * Renders JUnit XML: one testsuite per category, one testcase per probe.
+ * Renders JUnit XML: one testsuite per category, one testcase per probe. Whatever a result
+ * holds (any text, a status or category brink does not know), the output is well-formed
+ * XML 1.0; control characters are written visibly (`\x1b`), astral characters kept.
  *
  * @example
  * await Bun.write("brink.xml", toJUnit(report));
  */
 export function toJUnit(report: Report): string {
-  const cats = [...new Set(report.results.map((r) => r.category))];
+  const results = resultsOf(report);
+  const cats = [...new Set(results.map((r) => r.category))];
   const suites = cats.map((c) => {
-    const rs = report.results.filter((r) => r.category === c);
-    const count = (f: (r: ProbeResult) => boolean) => rs.filter(f).length;
+    const rs = results.filter((r) => r.category === c);
     const time = rs.reduce((s, r) => s + r.durationMs, 0);
     return [
-      `  <testsuite name="${c}" tests="${rs.length}" failures="${count((r) => r.status === "fail")}" errors="${count((r) => r.status === "error" || r.status === "killed")}" skipped="${count((r) => r.status === "skip")}" time="${secs(time)}" timestamp="${report.startedAt}">`,
+      `  <testsuite name="${xmlAttr(c)}" ${counts(rs)} time="${secs(time)}" timestamp="${xmlAttr(report.startedAt)}">`,
       ...rs.map(testcase),
       "  </testsuite>",
     ].join("\n");
   });
-  const s = report.summary;
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="brink" tests="${s.total}" failures="${s.fail}" errors="${s.error + s.killed}" skipped="${s.skip}" time="${secs(report.durationMs)}">`,
+    `<testsuites name="brink" ${counts(results)} time="${secs(report.durationMs)}">`,
     ...suites,
     "</testsuites>",
     "",

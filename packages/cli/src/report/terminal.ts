@@ -1,6 +1,9 @@
 import type { ProbeResult } from "@brink/probes";
 import pc from "picocolors";
-import type { Report } from "./report.ts";
+import { cleanTerminalLines, cleanTerminalText } from "./escape.ts";
+import { knownStatus, resultsOf } from "./normalize-result.ts";
+import { type Report, summarize } from "./report.ts";
+import { clip, nonNegative, safeJson, toText } from "./text.ts";
 
 /** Colours, off with NO_COLOR, --no-color or a non-terminal. */
 export function palette(enabled: boolean) {
@@ -8,46 +11,83 @@ export function palette(enabled: boolean) {
 }
 type Colors = ReturnType<typeof palette>;
 
-export function statusWord(r: ProbeResult, c: Colors): string {
-  const w = r.status.padEnd(6);
-  return r.status === "pass"
+/** A result's status, padded and coloured; a status brink does not know shows as `error`. */
+export function statusWord(r: Pick<ProbeResult, "status">, c: Colors): string {
+  const s = knownStatus(r?.status);
+  const w = s.padEnd(6);
+  return s === "pass"
     ? c.green(w)
-    : r.status === "skip"
+    : s === "skip"
       ? c.dim(w)
-      : r.status === "fail"
+      : s === "fail"
         ? c.red(w)
         : c.magenta(w);
 }
 
-/** One line for a result as it arrives. */
+/** Text from a container for one terminal line: clipped, then every control character escaped. */
+const one = (v: unknown, max = 200) => cleanTerminalText(clip(toText(v), max));
+
+/** One line for a result as it arrives; everything from the container is escaped. */
 export function resultLine(r: ProbeResult, c: Colors, elapsedMs: number): string {
-  return `${c.dim(`${(elapsedMs / 1000).toFixed(1).padStart(6)}s`)} ${c.cyan(r.category.padEnd(5))} ${statusWord(r, c)} ${r.id} ${c.dim(`(${r.durationMs} ms)`)}`;
+  return `${c.dim(`${(nonNegative(elapsedMs) / 1000).toFixed(1).padStart(6)}s`)} ${c.cyan(one(r?.category, 20).padEnd(5))} ${statusWord(r, c)} ${one(r?.id)} ${c.dim(`(${nonNegative(r?.durationMs)} ms)`)}`;
+}
+
+const MESSAGE_INDENT = " ".repeat(14);
+const isNotRun = (r: ProbeResult) => r.observed.notRun === true;
+
+/** The lines for a category's results that did not pass. */
+function problemLines(rs: ProbeResult[], c: Colors): string[] {
+  const out: string[] = [];
+  for (const r of rs.filter((x) => !isNotRun(x))) {
+    out.push(
+      `       ${statusWord(r, c)} ${one(r.id)}: ${cleanTerminalLines(r.message, MESSAGE_INDENT)}`,
+    );
+    out.push(
+      c.dim(`${MESSAGE_INDENT}observed ${cleanTerminalText(clip(safeJson(r.observed), 400))}`),
+    );
+  }
+  const notRun = rs.filter(isNotRun);
+  for (const message of new Set(notRun.map((r) => r.message))) {
+    const ids = notRun.filter((r) => r.message === message).map((r) => one(r.id));
+    const list = ids.length > 5 ? `${ids.slice(0, 5).join(", ")}, ...` : ids.join(", ");
+    out.push(
+      `       ${statusWord({ status: "error" }, c)} ${ids.length} ${ids.length === 1 ? "probe" : "probes"} ${one(message, 400)}: ${list}`,
+    );
+  }
+  return out;
 }
 
 /**
- * The end-of-run summary: per category counts, then each failure with its observation.
+ * The end-of-run summary: per category counts, then each result that did not pass with its
+ * observation (probes never run, one line per category). Every piece of text that came from
+ * a container (ids, categories, messages, observations, notes) is escaped with
+ * `cleanTerminalText`, and a message's later lines are indented under it.
  *
  * @example
  * process.stdout.write(summaryText(report, palette(true)));
  */
 export function summaryText(report: Report, c: Colors): string {
+  const results = resultsOf(report);
   const out: string[] = ["", c.bold("brink summary")];
-  const cats = [...new Set(report.results.map((r) => r.category))];
-  for (const cat of cats) {
-    const rs = report.results.filter((r) => r.category === cat);
-    const pass = rs.filter((r) => r.status === "pass" || r.status === "skip").length;
-    const mark = pass === rs.length ? c.green("ok  ") : c.red("FAIL");
-    out.push(`  ${mark} ${cat.padEnd(5)} ${pass}/${rs.length}`);
-    for (const r of rs.filter((x) => x.status !== "pass" && x.status !== "skip")) {
-      out.push(`       ${statusWord(r, c)} ${r.id}: ${r.message}`);
-      out.push(c.dim(`              observed ${JSON.stringify(r.observed).slice(0, 400)}`));
-    }
+  for (const cat of new Set(results.map((r) => r.category))) {
+    const rs = results.filter((r) => r.category === cat);
+    const ok = rs.filter((r) => r.status === "pass" || r.status === "skip").length;
+    const mark = ok === rs.length ? c.green("ok  ") : c.red("FAIL");
+    out.push(`  ${mark} ${one(cat, 20).padEnd(5)} ${ok}/${rs.length}`);
+    out.push(
+      ...problemLines(
+        rs.filter((r) => r.status !== "pass" && r.status !== "skip"),
+        c,
+      ),
+    );
   }
-  for (const n of report.notes) out.push(c.dim(`  note: ${n}`));
-  if (report.incomplete) out.push(c.yellow(`  incomplete: ${report.incomplete}`));
-  const s = report.summary;
+  for (const n of Array.isArray(report.notes) ? report.notes : [])
+    out.push(c.dim(`  note: ${cleanTerminalText(n)}`));
+  if (report.incomplete)
+    out.push(c.yellow(`  incomplete: ${cleanTerminalText(report.incomplete)}`));
+  const s = summarize(results);
   out.push(
-    `  ${s.pass} passed, ${s.fail} failed, ${s.error} errors, ${s.killed} killed, ${s.skip} skipped in ${(report.durationMs / 1000).toFixed(1)} s`,
+    `  ${s.pass} passed, ${s.fail} failed, ${s.error} errors, ${s.killed} killed, ${s.skip} skipped in ${(nonNegative(report.durationMs) / 1000).toFixed(1)} s`,
     "",
   );
   return out.join("\n");
