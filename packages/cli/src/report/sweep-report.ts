@@ -1,4 +1,6 @@
-import { xmlEscape } from "./junit.ts";
+import { cleanTerminalText } from "./escape.ts";
+import { clip, nonNegative, safeJson, toText } from "./text.ts";
+import { xmlAttr, xmlText } from "./xml-text.ts";
 
 /** How one injected failure ended. */
 export type SweepOutcome = "handled" | "reported" | "corrupted" | "crashed" | "hung";
@@ -71,25 +73,58 @@ export function sweepExitCode(report: SweepReport): 0 | 1 {
   return report.results.some((r) => BAD.includes(r.outcome)) ? 1 : 0;
 }
 
+/**
+ * An strace line shortened to `width` code points without cutting its result: the
+ * arguments are elided ("…)") so that ` = -1 ENOSPC (INJECTED)` stays whole (the errno's
+ * description goes first when even that is too long). Not escaped: see `sweepRowLine`.
+ *
+ * @example
+ * shortCall('write(5</scratch/data.json>, "{...long...}", 4096) = -1 ENOSPC (No space left on device) (INJECTED)', 60)
+ * // 'write(5</scratch/d…) = -1 ENOSPC (No space left on device) (INJECTED)'
+ */
+export function shortCall(call: string, width = 90): string {
+  if (Array.from(call).length <= width) return call;
+  const eq = call.lastIndexOf(") = ");
+  if (eq < 0) return clip(call, width);
+  const head = call.slice(0, eq);
+  let tail = call.slice(eq);
+  if (Array.from(tail).length > width - 12)
+    tail = tail.replace(/^(\) = -?\d+ E[A-Z0-9]+) \([^()]*\)/, "$1");
+  const room = Math.max(12, width - Array.from(tail).length);
+  return `${clip(head, room)}${tail}`;
+}
+
+/** The exit column: the signal, or the exit code. */
+const exitOf = (r: SweepRow) => cleanTerminalText(r.signal ?? String(r.exitCode));
+
+/**
+ * One table line for a sweep step: N, outcome, exit and the failed call (`shortCall`),
+ * everything from the container escaped (`cleanTerminalText`).
+ *
+ * @example
+ * process.stderr.write(`${sweepRowLine(row, 80)}\n`);
+ */
+export function sweepRowLine(r: SweepRow, width = 90): string {
+  const call = r.injected ? cleanTerminalText(shortCall(toText(r.injected.call), width)) : "-";
+  return `  ${cleanTerminalText(r.n).padStart(4)}  ${cleanTerminalText(r.outcome).padEnd(9)}  ${exitOf(r).padEnd(5)} ${call}`;
+}
+
 /** The terminal table: N -> outcome, and the call that was failed. */
 export function sweepTable(report: SweepReport): string {
   const out: string[] = [];
   for (const f of report.faults) {
     out.push(
-      `\n${f}: ${report.calls[f] ?? 0} matching calls; first break: ${report.firstBreak[f] ?? "none"}`,
+      `\n${cleanTerminalText(f)}: ${report.calls[f] ?? 0} matching calls; first break: ${report.firstBreak[f] ?? "none"}`,
     );
     out.push("     N  outcome    exit  injected call");
-    for (const r of report.results.filter((x) => x.fault === f)) {
-      const exit = r.signal ?? String(r.exitCode);
-      out.push(
-        `  ${String(r.n).padStart(4)}  ${r.outcome.padEnd(9)}  ${exit.padEnd(5)} ${r.injected?.call.slice(0, 90) ?? "-"}`,
-      );
-    }
+    for (const r of report.results.filter((x) => x.fault === f)) out.push(sweepRowLine(r));
   }
   const s = report.summary;
   out.push(
-    `\n${s.total} runs: ${s.handled} handled, ${s.reported} reported, ${s.corrupted} corrupted, ${s.crashed} crashed, ${s.hung} hung\n`,
+    `\n${s.total} runs: ${s.handled} handled, ${s.reported} reported, ${s.corrupted} corrupted, ${s.crashed} crashed, ${s.hung} hung`,
   );
+  if (report.incomplete) out.push(`incomplete: ${cleanTerminalText(report.incomplete)}`);
+  out.push("");
   return out.join("\n");
 }
 
@@ -99,10 +134,10 @@ export function sweepJUnit(report: SweepReport): string {
     const rows = report.results.filter((r) => r.fault === f);
     const bad = rows.filter((r) => BAD.includes(r.outcome));
     const cases = rows.map((r) => {
-      const head = `    <testcase classname="brink.sweep.${xmlEscape(f)}" name="N=${r.n}" time="${(r.durationMs / 1000).toFixed(3)}">`;
+      const head = `    <testcase classname="brink.sweep.${xmlAttr(f)}" name="N=${xmlAttr(r.n)}" time="${(nonNegative(r.durationMs) / 1000).toFixed(3)}">`;
       if (!BAD.includes(r.outcome)) return `${head}</testcase>`;
-      const body = xmlEscape(
-        JSON.stringify(
+      const body = xmlText(
+        safeJson(
           {
             injected: r.injected,
             exitCode: r.exitCode,
@@ -110,14 +145,14 @@ export function sweepJUnit(report: SweepReport): string {
             check: r.check,
             stderr: r.stderr,
           },
-          null,
           2,
         ),
       );
-      return `${head}\n      <failure message="${r.outcome}" type="${r.outcome}">${body}</failure>\n    </testcase>`;
+      const outcome = xmlAttr(r.outcome);
+      return `${head}\n      <failure message="${outcome}" type="${outcome}">${body}</failure>\n    </testcase>`;
     });
     return [
-      `  <testsuite name="${xmlEscape(f)}" tests="${rows.length}" failures="${bad.length}" errors="0" skipped="0">`,
+      `  <testsuite name="${xmlAttr(f)}" tests="${rows.length}" failures="${bad.length}" errors="0" skipped="0">`,
       ...cases,
       "  </testsuite>",
     ].join("\n");
