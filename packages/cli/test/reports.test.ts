@@ -57,7 +57,7 @@ test("JUnit: a testsuite per category, failures and errors in place, text escape
   expect(xml).toContain('<failure message="bad &lt;&quot;x&quot;&gt;" type="fail">');
   expect(xml).toContain('<error message="m" type="killed">');
   expect(xml).toContain("&lt;fd.b&gt; &amp;");
-  expect(xmlEscape("a\u0000b\u001bc")).toBe("abc");
+  expect(xmlEscape("a\u0000b\u001bc")).toBe("a\\x00b\\x1bc");
 });
 
 test("Markdown: a row per probe, pipes escaped", () => {
