@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { NO_FENCES } from "@brink/guard";
 import {
   builtinProbes,
+  channelReader,
   exhaustStack,
   fillDisk,
   holdMemory,
@@ -90,15 +91,43 @@ describe("never destructive outside a fence", () => {
     });
   }
 
-  test("the runner refuses on the host with exit 3, a refused event, and no probe started", () => {
-    for (const env of [{}, { BRINK_DESTRUCTIVE: "1" }]) {
-      const r = Bun.spawnSync(["bun", RUNNER, "--category", "fd"], {
+  test("the runner refuses on the host with exit 3, a signed refused event, and no probe started", () => {
+    const plan = JSON.stringify([
+      {
+        id: "fd.exhaust-until-emfile",
+        category: "fd",
+        title: "t",
+        expected: "graceful",
+        timeoutMs: 5000,
+      },
+    ]);
+    const envs = [
+      {},
+      { BRINK_DESTRUCTIVE: "1" },
+      // Every marker and variable a suite could set on the host: still no brink token match.
+      {
+        BRINK_DESTRUCTIVE: "1",
+        BRINK_TOKEN: "0123456789abcdef",
+        BRINK_FENCE_MEMORY: "1",
+        BRINK_FENCE_DISK: "1",
+        BRINK_FENCE_STACK: "1",
+        BRINK_FENCE_NOFILE: "1",
+        BRINK_FENCE_PIDS: "1",
+      },
+    ];
+    for (const env of envs) {
+      const r = Bun.spawnSync(["bun", "--config=/dev/null", RUNNER, "--plan", plan], {
         env: { ...process.env, BRINK_DESTRUCTIVE: undefined, ...env },
       });
       expect(r.exitCode).toBe(3);
-      const lines = r.stdout.toString().trim().split("\n");
-      expect(lines.length).toBe(1);
-      expect(JSON.parse(lines[0] as string).event).toBe("refused");
+      const reader = channelReader();
+      const got = r.stdout
+        .toString()
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => reader.accept(l));
+      expect(got.map((g) => g.kind)).toEqual(["hello", "event"]);
+      expect((got[1] as { event: { event: string } }).event.event).toBe("refused");
       expect(r.stderr.toString()).toContain("refusing destructive work");
     }
   });

@@ -19,6 +19,13 @@ export const STARTUP_MS = 30_000;
 /** How long a container may take to exit once every result is in. */
 export const EXIT_AFTER_LAST_MS = 5_000;
 
+/** The longest one container may live: start-up, each probe's timeout with slack, the exit. */
+export function containerDeadline(probes: ProbeInfo[]): number {
+  return (
+    STARTUP_MS + probes.reduce((ms, p) => ms + p.timeoutMs + HANG_GRACE_MS, 0) + EXIT_AFTER_LAST_MS
+  );
+}
+
 /** What one container of a batch produced. */
 interface BatchOutcome {
   results: ProbeResult[];
@@ -106,12 +113,21 @@ async function runOnce(
     },
   });
   arm(STARTUP_MS, `the runner did not start within ${STARTUP_MS / 1000} s`);
+  // However the per-probe deadlines play out, the container as a whole has one too.
+  const totalMs = containerDeadline(probes);
+  const overall = setTimeout(() => {
+    const r = events.running;
+    local.abort(
+      `the container ran past its overall deadline of ${Math.round(totalMs / 1000)} s${r ? ` while ${r.probe.id} was running` : ""}`,
+    );
+  }, totalMs);
   const exit = await run(spec, {
     signal: local.signal,
     onStderr: (s) => stderr.push(s),
     onLine: (line) => events.line(line),
   }).finally(() => {
     clearTimeout(watchdog);
+    clearTimeout(overall);
     signal.removeEventListener("abort", abort);
   });
   const fence = events.fence;

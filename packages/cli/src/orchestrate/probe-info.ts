@@ -1,12 +1,11 @@
-import {
-  builtinProbes,
-  type Category,
-  type Expectation,
-  loadSuite,
-  type Probe,
-  probeTimeout,
-} from "@brink/probes";
-import { BrinkError } from "../errors.ts";
+import { builtinProbes, type Category, type Expectation, type ProbeMeta } from "@brink/probes";
+import { DEFAULT_LIMITS } from "../args/limits.ts";
+import { projectMount } from "../engine/project-image.ts";
+import { runContainer } from "../engine/run-container.ts";
+import { openSession } from "../engine/session.ts";
+import { VERSION } from "../version.ts";
+import { listSuites } from "./list-suites.ts";
+import { limitsFor } from "./run-plan.ts";
 
 /** What the host knows of a probe (its code runs only in the container). */
 export interface ProbeInfo {
@@ -14,43 +13,59 @@ export interface ProbeInfo {
   category: Category;
   title: string;
   expected: Expectation;
+  /** The timeout it runs under: its own (default 30 s), capped by --timeout. */
   timeoutMs: number;
-  /** The suite file it comes from; undefined for the built-in suite. */
-  suite?: string;
 }
 
-function info(p: Probe, suite?: string, timeoutMs?: number | null): ProbeInfo {
+/** A probe's timeout when it sets none. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** The host's view of a probe, with its timeout capped by `cap` (the CLI's --timeout). */
+export function infoOf(p: ProbeMeta, cap: number | null): ProbeInfo {
+  const own = p.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {
     id: p.id,
     category: p.category,
     title: p.title,
     expected: p.expected,
-    timeoutMs: timeoutMs ?? probeTimeout(p),
-    suite,
+    timeoutMs: cap ? Math.min(own, cap) : own,
   };
 }
 
 /**
- * Lists the probes of a plan in `categories` (all when omitted): the built-in suite, or the
- * given suite files, loaded on the host only to read their definitions. A suite that does
- * not load or exports no probes is a usage error.
+ * Lists the probes of a plan in `categories` (all when omitted): the built-in suite, or
+ * the given suite files, whose definitions are read by the runner in a fenced container
+ * (cached by content): suite code never runs on the host. A suite that does not load or
+ * defines its probes wrongly is a usage error.
  *
  * @example
  * const probes = await probeInfos([], null, ["fd"]);
  */
 export async function probeInfos(
   suites: string[],
-  timeoutMs: number | null,
+  cap: number | null,
   categories?: Category[],
+  project = process.cwd(),
 ): Promise<ProbeInfo[]> {
-  const out: ProbeInfo[] = [];
-  if (!suites.length) out.push(...builtinProbes.map((p) => info(p, undefined, timeoutMs)));
-  for (const s of suites) {
-    try {
-      for (const p of await loadSuite(s)) out.push(info(p, s, timeoutMs));
-    } catch (e) {
-      throw new BrinkError("USAGE", `--suite: ${(e as Error).message}`, { cause: e });
-    }
-  }
+  const metas: ProbeMeta[] = suites.length
+    ? await listSuites(
+        suites,
+        project,
+        async () => {
+          const session = await openSession();
+          const mount = await projectMount(session, project);
+          return {
+            run: (spec, io) => runContainer(session.docker, spec, io),
+            image: mount.image,
+            project: mount.project,
+            runId: session.runId,
+            limits: limitsFor("disk", DEFAULT_LIMITS),
+            close: mount.cleanup,
+          };
+        },
+        VERSION,
+      )
+    : builtinProbes;
+  const out = metas.map((p) => infoOf(p, cap));
   return categories ? out.filter((p) => categories.includes(p.category)) : out;
 }
