@@ -83,7 +83,7 @@ export function commandLineOf(plan: Plan, cwd = process.cwd()): string {
  */
 export async function runCommand(argv: string[], ui: { color: boolean }): Promise<number> {
   const plan = planFromArgs(argv);
-  const probes = await probeInfos(plan.suites, plan.timeoutMs, plan.categories);
+  const probes = await probeInfos(plan.suites, plan.timeoutMs, plan.categories, plan.project);
   if (!probes.length)
     throw new BrinkError(
       "USAGE",

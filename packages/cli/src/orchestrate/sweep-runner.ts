@@ -5,6 +5,7 @@ import type { EngineSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
 import { classify, type SweepRow } from "../report/sweep-report.ts";
 import { pool } from "./run-plan.ts";
+import { type Step, stepReader } from "./sweep-step.ts";
 
 /** Where the step driver sits in the probe image. */
 export const DRIVER = "/node_modules/@brink/probes/src/sweep/driver.ts";
@@ -28,18 +29,6 @@ export interface SweepPlan {
   project: string;
   /** Containers get a private writable copy of the project. */
   writableProject?: boolean;
-}
-
-/** What the driver prints for one N. */
-interface Step {
-  n: number;
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  stderr: string;
-  calls: number;
-  injected: { syscall: string; call: string } | null;
-  check: { exitCode: number | null; stdout: string; stderr: string } | null;
 }
 
 export const faultName = (f: Fault) => `${f.syscall}:${f.errno}`;
@@ -66,7 +55,7 @@ async function step(
   ];
   for (const p of plan.paths) cmd.push("--path", p);
   if (plan.check) cmd.push("--check", plan.check);
-  let line = "";
+  const reader = stepReader(n);
   const exit = await runContainer(
     session.docker,
     {
@@ -80,9 +69,9 @@ async function step(
       tmpfs: { "/brink": "rw,size=16m,mode=1777" },
       env: { BRINK_SWEEP_LOG: "/brink/strace.log" },
     },
-    { onLine: (l) => (line = l.startsWith('{"n":') ? l : line), signal },
+    { onLine: (l) => reader.line(l), signal },
   );
-  if (line) return JSON.parse(line) as Step;
+  if (reader.step) return reader.step;
   if (signal.aborted) return null;
   throw new BrinkError(
     "ENGINE_REFUSED",

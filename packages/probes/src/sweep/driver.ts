@@ -8,7 +8,9 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { openChannel } from "../channel.ts";
 import { runChild } from "../run-child.ts";
+import { writeAllSync } from "../write-events.ts";
 import { splitCommand } from "./split-command.ts";
 
 const LOG = process.env.BRINK_SWEEP_LOG ?? "/brink/strace.log";
@@ -26,6 +28,9 @@ export function readStraceLog(text: string, syscall: string) {
 }
 
 if (import.meta.main) {
+  // The hello goes out first: the program under test has not started yet. Its stdout and
+  // stderr are captured below; only this process signs what reaches the host.
+  const channel = openChannel((line) => writeAllSync(1, line));
   const cut = process.argv.indexOf("--");
   const { values: v } = parseArgs({
     args: process.argv.slice(2, cut < 0 ? undefined : cut),
@@ -50,7 +55,11 @@ if (import.meta.main) {
     log = readFileSync(LOG, "utf8");
   } catch {}
   const check = v.check ? await runChild(splitCommand(v.check), timeoutMs) : null;
-  process.stdout.write(
-    `${JSON.stringify({ n: Number(v.n), ...main, ...readStraceLog(log, v.syscall as string), check })}\n`,
-  );
+  channel.send({
+    event: "step",
+    n: Number(v.n),
+    ...main,
+    ...readStraceLog(log, v.syscall as string),
+    check,
+  });
 }
