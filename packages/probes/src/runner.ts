@@ -149,51 +149,55 @@ async function main(): Promise<void> {
   }
   const scratch = scratchDir(ENV);
   const fencesJson = JSON.stringify({ fences: fenced.fences, fence });
+  const plain = (probe: ProbeMeta, status: "skip" | "error", message: string, observed = {}) =>
+    emit({
+      event: "result",
+      id: probe.id,
+      category: probe.category,
+      title: probe.title,
+      expected: probe.expected,
+      status,
+      durationMs: 0,
+      message,
+      fence,
+      observed,
+    });
   for (const probe of plan) {
     const why = unfenced(probe, fence);
     if (why) {
-      emit({
-        event: "result",
-        id: probe.id,
-        category: probe.category,
-        title: probe.title,
-        expected: probe.expected,
-        status: "skip",
-        durationMs: 0,
-        message: `refusing to run it: ${why}`,
-        fence,
-        observed: { refused: "UNFENCED" },
-      });
+      plain(probe, "skip", `refusing to run it: ${why}`, { refused: "UNFENCED" });
       continue;
     }
     emit({ event: "start", id: probe.id, timeoutMs: probe.timeoutMs });
-    const dir = `${scratch}/${probe.id}`;
     const before = readMemoryUsage().oomKills;
     let leftovers = 0;
-    const evidence = await spawnProbe(
-      [
-        "--probe",
-        probe.id,
-        "--timeout",
-        String(probe.timeoutMs),
-        "--scratch",
-        dir,
-        "--fences",
-        fencesJson,
-        ...suiteArgs(suites, builtin),
-      ],
-      {
-        timeoutMs: probe.timeoutMs,
-        env: { ...ENV },
-        cwd: WORK,
-        afterExit: async () => {
-          leftovers = await killOthers();
+    let evidence: ProbeEvidence;
+    try {
+      evidence = await spawnProbe(
+        [
+          ...["--probe", probe.id, "--timeout", String(probe.timeoutMs)],
+          ...["--scratch", `${scratch}/${probe.id}`, "--fences", fencesJson],
+          ...suiteArgs(suites, builtin),
+        ],
+        {
+          timeoutMs: probe.timeoutMs,
+          env: { ...ENV },
+          cwd: WORK,
+          afterExit: async () => {
+            leftovers = await killOthers();
+          },
         },
-      },
-    );
+      );
+    } catch (e) {
+      // Its process could not even start (pids or memory exhausted by what came before).
+      await killOthers();
+      plain(probe, "error", `its process could not start: ${(e as Error)?.message ?? e}`);
+      continue;
+    } finally {
+      emptyDir(scratch);
+      emptyDir("/dev/shm");
+    }
     const after = readMemoryUsage().oomKills;
-    emptyDir(scratch);
-    emptyDir("/dev/shm");
     const oomKills = before !== null && after !== null ? after - before : null;
     emit({ event: "result", ...verdictOf({ probe, fence, evidence, oomKills, leftovers }) });
   }
