@@ -7,6 +7,7 @@ import { cleanCommand } from "./commands/clean.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { execCommand } from "./commands/exec.ts";
 import { HELP } from "./commands/help.ts";
+import { initCommand } from "./commands/init.ts";
 import { listCommand } from "./commands/list.ts";
 import { runCommand } from "./commands/run.ts";
 import { sweepCommand } from "./commands/sweep.ts";
@@ -58,10 +59,12 @@ export async function main(argv: string[]): Promise<number> {
       return cleanCommand(args);
     case "sweep":
       return sweepCommand(args);
+    case "init":
+      return initCommand(args);
     default:
       throw new BrinkError(
         "USAGE",
-        `unknown command "${command}"; use run, exec, sweep, list, doctor or clean (brink --help)`,
+        `unknown command "${command}"; use run, exec, sweep, init, list, doctor or clean (brink --help)`,
       );
   }
 }

@@ -21,6 +21,7 @@ Usage:
                              fail the Nth system call for every N; find the one that breaks CMD
   brink list [--category ...] [--json]   list the probes
   brink doctor [--json]      check the engine and prove each fence is enforced
+  brink init [--yes] [--force]   add a starter suite, a script and a CI workflow to this project
   brink clean                remove every container and image brink left (label dev.brink=1)
 
 Options everywhere: --help, --version, --no-color (NO_COLOR is respected too).
@@ -36,6 +37,7 @@ read-only root, no capabilities, non-root), up to --concurrency at once.
 ${LIMITS}
   --suite FILE      a .ts file exporting probes (repeatable); replaces the built-in suite
   --project DIR     mounted read-only at /work [current directory]
+  --writable-project  give the containers a private writable copy instead (yours is never changed)
   --concurrency N   containers at once [number of cores]
   --timeout D       per-probe timeout, e.g. 30s, 2m [each probe's own, 30s]
   --json FILE       write the JSON report (schema: docs/reports.md)
@@ -51,6 +53,7 @@ Its output passes through; brink exits with its exit code (137 when OOM-killed).
 
 ${LIMITS}
   --project DIR     mounted read-only at /work [current directory]
+  --writable-project  give the containers a private writable copy instead (yours is never changed)
   --json FILE       write {version, command, exitCode, signal, oomKilled, durationMs, fence}
 
 Example: brink exec --memory 96m -- bun test`,
@@ -70,6 +73,7 @@ matching calls, or at --max.
   --concurrency N   containers at once [number of cores]
 ${LIMITS}
   --project DIR     mounted read-only at /work [current directory]
+  --writable-project  give the containers a private writable copy instead (yours is never changed)
   --json FILE       write the sweep report; --junit FILE for JUnit (one testcase per N)
 
 Example: brink sweep --fault write:ENOSPC --path /scratch/data.json --check "bun check.ts" -- bun save.ts`,
@@ -80,6 +84,20 @@ Lists the probes: id, category, what is expected (graceful or killed) and the ti
 
 Checks the engine (reachable, version, cgroup version), builds the probe image, and for each
 fence starts a tiny container that proves the fence is enforced.`,
+  init: `Usage: brink init [--yes] [--force] [--category LIST] [--project DIR]
+
+Writes into the project (the current directory): brink/suite.ts, a starter suite with one
+probe per category; a "test:destructive" script in package.json (brink run --suite
+brink/suite.ts); and .github/workflows/brink.yml, which runs brink's GitHub Action over a
+matrix of the categories. At a terminal it asks; a file that exists and differs is only
+overwritten after a yes (or with --force). Prints what it wrote and the command to run next.
+
+  --yes, -y         ask nothing (for scripts); all categories unless --category
+  --force           overwrite files that exist and differ (with --yes)
+  --category LIST   comma-separated: ${CATEGORIES.join(",")} [all]
+  --project DIR     the project to write into [current directory]
+
+Example: brink init --yes && bun run test:destructive`,
   clean: `Usage: brink clean
 
 Removes every container and image labelled dev.brink=1: what an interrupted or killed brink

@@ -8,6 +8,7 @@ import {
   resolveSuites,
 } from "../args/plan.ts";
 import { formatSize, parseDuration } from "../args/units.ts";
+import { assertProjectSeesSamePackages } from "../engine/image-inputs.ts";
 import { BrinkError } from "../errors.ts";
 import { executePlan } from "../orchestrate/execute-plan.ts";
 import { probeInfos } from "../orchestrate/probe-info.ts";
@@ -83,6 +84,7 @@ export function commandLineOf(plan: Plan, cwd = process.cwd()): string {
  */
 export async function runCommand(argv: string[], ui: { color: boolean }): Promise<number> {
   const plan = planFromArgs(argv);
+  if (plan.suites.length) assertProjectSeesSamePackages(plan.project);
   const probes = await probeInfos(plan.suites, plan.timeoutMs, plan.categories, plan.project);
   if (!probes.length)
     throw new BrinkError(

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { BrinkError } from "../errors.ts";
 import { DOCKER_DIR, packageDir } from "../paths.ts";
@@ -145,4 +145,34 @@ function hashFile(hasher: Bun.CryptoHasher, path: string): void {
 /** Directories a context file needs. */
 export function parentDirs(files: ContextFile[]): string[] {
   return [...new Set(files.map((f) => dirname(f.dest)))];
+}
+
+/**
+ * Suites in the project import `@brink/probes` (and through it `@brink/guard`) from the
+ * project's node_modules, while the runner in the image is the copy this CLI resolves: they
+ * must be the same version. Throws a usage error naming both versions when the project
+ * resolves another; a project without its own copy is fine (it sees the image's).
+ *
+ * @example
+ * assertProjectSeesSamePackages("/home/me/app"); // throws if app has @brink/probes 0.2.0 and brink carries 0.1.0
+ */
+export function assertProjectSeesSamePackages(
+  project: string,
+  carried: ShippedPackage[] = brinkPackages(),
+): void {
+  for (const pkg of carried) {
+    let path: string;
+    try {
+      path = Bun.resolveSync(`${pkg.name}/package.json`, project);
+    } catch {
+      continue;
+    }
+    const version = (JSON.parse(readFileSync(path, "utf8")) as { version?: string }).version;
+    if (version !== pkg.version) {
+      throw new BrinkError(
+        "USAGE",
+        `${project} resolves ${pkg.name} ${version} (${path}) but this brink runs ${pkg.version} in the fence; install matching versions (bun add -d @brink/cli@<version> brings both)`,
+      );
+    }
+  }
 }
