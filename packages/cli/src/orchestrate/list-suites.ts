@@ -15,6 +15,8 @@ export interface ListTarget {
   image: string;
   /** Host folder bound at /work (local engines); undefined when the image holds it. */
   project?: string;
+  /** The container's uid:gid (the invoking user's when not root); CONTAINER_USER if unset. */
+  user?: string;
   runId: string;
   limits: Limits;
   signal?: AbortSignal;
@@ -68,6 +70,7 @@ export async function listInContainer(
     cmd,
     limits: target.limits,
     project: target.project,
+    user: target.user,
     labels: { "dev.brink.category": "list" },
   };
   const reader = channelReader();

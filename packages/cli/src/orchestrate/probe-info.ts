@@ -1,6 +1,6 @@
 import { builtinProbes, type Category, type Expectation, type ProbeMeta } from "@brink/probes";
 import { DEFAULT_LIMITS } from "../args/limits.ts";
-import { projectMount } from "../engine/project-image.ts";
+import { projectAccess } from "../engine/project-access.ts";
 import { runContainer } from "../engine/run-container.ts";
 import { openSession } from "../engine/session.ts";
 import { VERSION } from "../version.ts";
@@ -53,11 +53,12 @@ export async function probeInfos(
         project,
         async () => {
           const session = await openSession();
-          const mount = await projectMount(session, project);
+          const mount = await projectAccess(session, project);
           return {
             run: (spec, io) => runContainer(session.docker, spec, io),
             image: mount.image,
             project: mount.project,
+            user: mount.user,
             runId: session.runId,
             limits: limitsFor("disk", DEFAULT_LIMITS),
             close: mount.cleanup,
