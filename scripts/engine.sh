@@ -5,16 +5,20 @@
 #   docker.io, then starts dockerd WITHOUT a bridge network (brink's containers use
 #   network "none"), and waits until the engine answers.
 # - Elsewhere: says what to install instead and exits 3.
-# Usage: scripts/engine.sh [--no-bun] [--no-engine]
+# - --podman: also Podman's Docker-compatible socket (Debian's podman and catatonit, which
+#   Podman needs for brink's Init: true), at unix:///run/podman/podman.sock as root, else
+#   $XDG_RUNTIME_DIR/podman/podman.sock; use it with DOCKER_HOST=unix://<that socket>.
+# Usage: scripts/engine.sh [--no-bun] [--no-engine] [--podman]
 set -euo pipefail
 
 BUN_VERSION="${BRINK_BUN_VERSION:-1.4.5}"
-want_bun=1 want_engine=1
+want_bun=1 want_engine=1 want_podman=0
 for a in "$@"; do
   case "$a" in
     --no-bun) want_bun=0 ;;
     --no-engine) want_engine=0 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --podman) want_podman=1 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "engine.sh: unknown option '$a' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -66,8 +70,43 @@ ensure_engine() {
   exit 3
 }
 
+podman_socket() {
+  if is_root; then echo /run/podman/podman.sock; else echo "${XDG_RUNTIME_DIR:-/run/user/$(id -u)}/podman/podman.sock"; fi
+}
+podman_answers() {
+  local sock; sock=$(podman_socket)
+  [ -S "$sock" ] && command -v podman >/dev/null 2>&1 &&
+    timeout 10 podman --remote --url "unix://$sock" version >/dev/null 2>&1
+}
+
+ensure_podman() {
+  local sock; sock=$(podman_socket)
+  if ! podman_answers; then
+    if ! command -v podman >/dev/null 2>&1 || { ! command -v catatonit >/dev/null 2>&1 && [ ! -x /usr/libexec/podman/catatonit ]; }; then
+      if ! is_root || ! command -v apt-get >/dev/null 2>&1; then
+        say "Podman (and catatonit, for brink's Init: true) are missing: install them, then run again"
+        exit 3
+      fi
+      say "installing Debian's podman and catatonit"
+      apt_install podman catatonit
+    fi
+    say "starting podman system service at unix://$sock"
+    mkdir -p "$(dirname "$sock")"
+    local log=/var/log/brink-podman.log
+    is_root || log="${TMPDIR:-/tmp}/brink-podman.log"
+    nohup podman system service --time=0 "unix://$sock" >"$log" 2>&1 &
+    for _ in $(seq 1 30); do
+      podman_answers && break
+      sleep 1
+    done
+    podman_answers || { say "Podman did not answer within 30s; see $log"; exit 3; }
+  fi
+  say "Podman answers: DOCKER_HOST=unix://$sock"
+}
+
 [ "$want_bun" = 1 ] && ensure_bun
 [ "$want_engine" = 1 ] && ensure_engine
+[ "$want_podman" = 1 ] && ensure_podman
 # strace and tmux serve `brink sweep` and the wizard test; install where we can, never fail on them.
 if is_root && command -v apt-get >/dev/null 2>&1; then
   missing=()

@@ -1,7 +1,6 @@
 import { expect, test } from "bun:test";
 import { DEFAULT_LIMITS } from "../src/args/limits.ts";
 import { createOptions } from "../src/engine/container-spec.ts";
-import { nprocUlimit } from "../src/engine/host-nproc.ts";
 import { batchesOf, limitsFor } from "../src/orchestrate/run-plan.ts";
 
 test("every container gets the fences and hardening of DESIGN.md", () => {
@@ -25,7 +24,7 @@ test("every container gets the fences and hardening of DESIGN.md", () => {
   expect(h.Ulimits).toEqual([
     { Name: "nofile", Soft: 256, Hard: 256 },
     { Name: "stack", Soft: 1048576, Hard: 1048576 },
-    ...nprocUlimit(),
+    { Name: "nproc", Soft: 4096, Hard: 4096 },
   ]);
   expect(h.Tmpfs?.["/scratch"]).toContain(`size=${100 * 2 ** 20}`);
   expect(h.Binds).toEqual(["/p:/work:ro"]);

@@ -103,7 +103,8 @@ export async function execCommand(argv: string[]): Promise<number> {
     if (
       e instanceof BrinkError &&
       e.code === "ENGINE_REFUSED" &&
-      /executable file not found|no such file/i.test(e.message)
+      /executable file not found|no such file/i.test(e.message) &&
+      !/catatonit|container-init/i.test(e.message)
     ) {
       throw new BrinkError(
         "USAGE",

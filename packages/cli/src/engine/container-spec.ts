@@ -97,8 +97,8 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
       Ulimits: [
         { Name: "nofile", Soft: limits.nofile, Hard: limits.nofile },
         { Name: "stack", Soft: limits.stack, Hard: limits.stack },
-        // Podman's default nproc can be above what the host allows (hostNproc says why).
-        ...nprocUlimit(),
+        // Podman's default nproc can be above what the host allows (nprocUlimit says why).
+        ...nprocUlimit(limits.pids, spec.user),
       ],
       Tmpfs: { [SCRATCH]: `rw,nosuid,nodev,size=${limits.disk},mode=1777`, ...spec.tmpfs },
       Binds: spec.project ? [`${spec.project}:/work:${spec.projectWritable ? "rw" : "ro"}`] : [],
