@@ -52,14 +52,39 @@ export const SMALL_FENCES = [
   "20m",
 ];
 
-/** Runs the real brink CLI and collects its exit code and output. */
+let runs = 0;
+
+/**
+ * A fresh run id for one test: passed to brink as BRINK_RUN_ID, it labels every container
+ * and image the test's brink commands make, so `leftovers(id)` counts that test's alone and
+ * other work on the same engine never disturbs (or is disturbed by) the test.
+ *
+ * @example
+ * const run = testRunId("exec-oom");
+ * await brink(["exec", "--", "bun", "oom.ts"], { run });
+ * expect(await leftovers(run)).toBe(0);
+ */
+export function testRunId(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .slice(0, 30);
+  return `test-${slug}-${process.pid}-${++runs}`;
+}
+
+/** Runs the real brink CLI and collects its exit code and output; `run` sets BRINK_RUN_ID. */
 export async function brink(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
+  options: { cwd?: string; env?: Record<string, string | undefined>; run?: string } = {},
 ) {
   const p = Bun.spawn(["bun", MAIN, ...args], {
     cwd: options.cwd ?? ROOT,
-    env: { ...process.env, NO_COLOR: "1", ...options.env },
+    env: {
+      ...process.env,
+      NO_COLOR: "1",
+      ...(options.run ? { BRINK_RUN_ID: options.run } : {}),
+      ...options.env,
+    },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
@@ -79,8 +104,36 @@ export function testDir(prefix: string): string {
   return dir;
 }
 
-/** Containers labelled dev.brink=1 still on the engine. */
-export async function leftovers(): Promise<number> {
+/** Containers of run `runId` (see testRunId) still on the engine, whatever their state. */
+export async function leftovers(runId: string): Promise<number> {
   if (!docker) return 0;
-  return (await docker.listContainers({ all: true, filters: { label: ["dev.brink=1"] } })).length;
+  const label = [`dev.brink.run=${runId}`];
+  return (await docker.listContainers({ all: true, filters: { label } })).length;
+}
+
+/** Reads a child's stream until `done(text)` holds or the stream ends; returns what it read and a reader of the rest. */
+export async function readUntil(
+  stream: ReadableStream<Uint8Array>,
+  done: (text: string) => boolean,
+): Promise<{ text: string; rest: () => Promise<string> }> {
+  const reader = stream.getReader();
+  const dec = new TextDecoder();
+  let text = "";
+  while (!done(text)) {
+    const { value, done: end } = await reader.read();
+    if (end) break;
+    text += dec.decode(value, { stream: true });
+  }
+  const seen = text;
+  return {
+    text: seen,
+    rest: async () => {
+      let more = "";
+      for (;;) {
+        const { value, done: end } = await reader.read();
+        if (end) return seen + more;
+        more += dec.decode(value, { stream: true });
+      }
+    },
+  };
 }

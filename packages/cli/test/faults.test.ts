@@ -1,7 +1,7 @@
 import { expect } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { brink, engineTest, leftovers, testDir } from "./engine.ts";
+import { brink, engineTest, leftovers, testDir, testRunId } from "./engine.ts";
 
 const tmp = testDir("brink-faults-test-");
 
@@ -9,13 +9,11 @@ engineTest(
   "probes that kill, hang, flood, print junk or exit early: all reported, nothing lost",
   async () => {
     const json = join(tmp, "faults.json");
-    const r = await brink([
-      "run",
-      "--suite",
-      "packages/cli/test/fixtures/suites/faulty.ts",
-      "--json",
-      json,
-    ]);
+    const run = testRunId("faults");
+    const r = await brink(
+      ["run", "--suite", "packages/cli/test/fixtures/suites/faulty.ts", "--json", json],
+      { run },
+    );
     expect(r.code).toBe(1);
     const report = JSON.parse(readFileSync(json, "utf8"));
     const status = Object.fromEntries(
@@ -38,7 +36,7 @@ engineTest(
     });
     expect(byId("fd.fault-hangs").message).toContain("hung");
     expect(byId("fd.fault-exits-early").message).toContain("exited 0 mid-probe");
-    expect(await leftovers()).toBe(0);
+    expect(await leftovers(run)).toBe(0);
   },
   120_000,
 );
@@ -46,26 +44,29 @@ engineTest(
 engineTest(
   "an engine that answers but refuses the container: exit 3 with the engine's words",
   async () => {
-    const r = await brink(["run", "--category", "fd", "--cpus", "200"]);
+    const run = testRunId("refused");
+    const r = await brink(["run", "--category", "fd", "--cpus", "200"], { run });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("the engine refused creating the container");
     expect(r.stderr).toMatch(/CPU/i);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(await leftovers()).toBe(0);
+    expect(await leftovers(run)).toBe(0);
   },
 );
 
 engineTest("an image build that fails: exit 3 with the engine's own message", async () => {
+  const run = testRunId("bad-build");
   const bad = await brink(["run", "--category", "fd"], {
+    run,
     env: { BRINK_BUN_BINARY: "/no/such/bun" },
   });
   expect(bad.code).toBe(3);
   expect(bad.stderr).toContain("/no/such/bun (BRINK_BUN_BINARY) does not exist");
   // The opt-in official base needs a registry; where none answers (as here), the engine's
   // build fails and brink passes its message on. An engine that can pull builds it instead.
-  const r = await brink(["run", "--category", "fd"], { env: { BRINK_IMAGE_BASE: "oven" } });
+  const r = await brink(["run", "--category", "fd"], { run, env: { BRINK_IMAGE_BASE: "oven" } });
   expect([0, 3]).toContain(r.code);
   if (r.code === 3) expect(r.stderr).toContain("building the probe image failed:");
   expect(r.stderr).not.toMatch(/\n\s+at /);
-  expect(await leftovers()).toBe(0);
+  expect(await leftovers(run)).toBe(0);
 });

@@ -1,123 +1,170 @@
 import { expect } from "bun:test";
-import { readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { brink, engineTest, leftovers, MAIN, ROOT, testDir } from "./engine.ts";
+import { docker, engineTest, leftovers, MAIN, ROOT, testDir, testRunId } from "./engine.ts";
 
 const tmp = testDir("brink-int-test-");
+const CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGQUIT: 131 } as const;
+type Sig = keyof typeof CODES;
 
-/** Starts `brink run`, waits until stderr shows `marker`, sends `signal`, and collects the end. */
-async function interruptAt(marker: RegExp, signal: "SIGINT" | "SIGTERM", name: string) {
+/** Starts `brink run` under its own run id, waits until `ready` (stderr so far) holds, sends `signal`, and collects the end. */
+async function interruptAt(
+  ready: (stderr: string) => boolean | Promise<boolean>,
+  signal: Sig,
+  name: string,
+  options: { args?: string[]; env?: Record<string, string> } = {},
+) {
+  const run = testRunId(name);
   const json = join(tmp, `${name}.json`);
   const xml = join(tmp, `${name}.xml`);
-  const p = Bun.spawn(["bun", MAIN, "run", "--json", json, "--junit", xml], {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: "1" },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
+  const p = Bun.spawn(
+    ["bun", MAIN, "run", ...(options.args ?? []), "--json", json, "--junit", xml],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: "1", BRINK_RUN_ID: run, ...options.env },
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  );
+  const stdout = new Response(p.stdout).text();
   let seen = "";
-  const reader = p.stderr.getReader();
   const dec = new TextDecoder();
-  while (!marker.test(seen)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    seen += dec.decode(value);
-  }
-  p.kill(signal);
-  const rest = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      seen += dec.decode(value);
-    }
+  const reading = (async () => {
+    for await (const chunk of p.stderr) seen += dec.decode(chunk, { stream: true });
   })();
+  while (!(await ready(seen)) && p.exitCode === null) await Bun.sleep(20);
+  p.kill(signal);
   const code = await p.exited;
-  await rest;
+  await reading;
+  const stderr = seen;
   return {
+    run,
     code,
-    stderr: seen,
+    stderr,
+    stdout: await stdout,
     report: JSON.parse(readFileSync(json, "utf8")),
     xml: readFileSync(xml, "utf8"),
   };
 }
 
+const planned = async () => {
+  const p = Bun.spawnSync(["bun", MAIN, "list", "--json"], { cwd: ROOT });
+  return (JSON.parse(p.stdout.toString()) as unknown[]).length;
+};
+
 engineTest(
-  "SIGINT as the first containers start: exit 130, engine clean, reports valid",
+  "SIGINT, SIGTERM, SIGHUP, SIGQUIT mid-run: 130/143/129/131, no container of the run left, reports list every probe",
   async () => {
-    const r = await interruptAt(/container starting/, "SIGINT", "early");
-    expect(r.code).toBe(130);
-    expect(r.report.version).toBe(1);
-    expect(r.report.incomplete).toBe("interrupted by SIGINT");
-    expect(r.xml).toStartWith("<?xml");
-    expect(await leftovers()).toBe(0);
+    const total = await planned();
+    const passes = (n: number) => (s: string) => (s.match(/ pass /g) ?? []).length >= n;
+    const runs = await Promise.all([
+      interruptAt((s) => s.includes("container starting"), "SIGINT", "sig-int"),
+      interruptAt(passes(1), "SIGTERM", "sig-term"),
+      interruptAt(passes(2), "SIGHUP", "sig-hup"),
+      interruptAt(passes(1), "SIGQUIT", "sig-quit"),
+    ]);
+    for (const [r, sig] of runs.map(
+      (r, i) => [r, (["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const)[i]] as const,
+    )) {
+      expect({ sig, code: r.code }).toEqual({ sig, code: CODES[sig as Sig] });
+      expect(r.report.version).toBe(1);
+      expect(r.report.incomplete).toBe(`interrupted by ${sig}`);
+      expect(r.report.results.length).toBe(total);
+      expect(r.report.summary.total).toBe(total);
+      expect(
+        r.report.results.some((x: { message: string }) => x.message.startsWith("not run: ")),
+      ).toBe(true);
+      expect(r.xml).toStartWith("<?xml");
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stdout).toContain(`incomplete: interrupted by ${sig}`);
+      expect(await leftovers(r.run)).toBe(0);
+    }
+    const hup = runs[2];
+    expect(
+      hup?.report.results.filter((x: { status: string }) => x.status === "pass").length,
+    ).toBeGreaterThanOrEqual(2);
   },
 );
 
-engineTest("SIGINT after results arrived: the results so far are kept", async () => {
-  const r = await interruptAt(/pass .*\n(.|\n)*pass /, "SIGINT", "mid");
-  expect(r.code).toBe(130);
-  expect(r.report.results.length).toBeGreaterThanOrEqual(2);
-  expect(r.report.summary.total).toBe(r.report.results.length);
-  expect(await leftovers()).toBe(0);
-});
-
-engineTest("SIGTERM mid-run: containers removed, reports written, exit 143", async () => {
-  const r = await interruptAt(/pass /, "SIGTERM", "term");
-  expect(r.code).toBe(143);
-  expect(r.report.incomplete).toBe("interrupted by SIGTERM");
-  expect(await leftovers()).toBe(0);
-});
-
 engineTest(
-  "SIGINT while the probe image builds: exit 130, no temp context left, reports valid",
+  "SIGINT while the probe image builds or the suites load: exit 130, reports valid, nothing left",
   async () => {
-    expect((await brink(["clean"])).code).toBe(0);
-    const before = readdirSync(tmpdir()).filter((f) => f.startsWith("brink-image-"));
-    const r = await interruptAt(/building the probe image/, "SIGINT", "build");
-    expect(r.code).toBe(130);
-    expect(r.report.results).toEqual([]);
-    expect(r.report.incomplete).toBe("interrupted by SIGINT before any probe ran");
-    expect(readdirSync(tmpdir()).filter((f) => f.startsWith("brink-image-"))).toEqual(before);
-    expect(await leftovers()).toBe(0);
+    if (!docker) throw new Error("no engine");
+    // A Bun binary of its own (one byte more) makes an image nobody has: a build to interrupt.
+    const dir = mkdtempSync(join(tmpdir(), "brink-int-bun-"));
+    try {
+      const bun = join(dir, "bun");
+      copyFileSync(process.execPath, bun);
+      await Bun.write(bun, new Blob([await Bun.file(bun).arrayBuffer(), "\n"]));
+      const before = readdirSync(tmpdir()).filter((f) => f.startsWith("brink-image-"));
+      const build = await interruptAt(
+        (s) => s.includes("building the probe image"),
+        "SIGINT",
+        "int-build",
+        { args: ["--category", "fd"], env: { BRINK_BUN_BINARY: bun } },
+      );
+      expect(build.code).toBe(130);
+      expect(build.report.incomplete).toBe("interrupted by SIGINT before any probe ran");
+      expect(
+        build.report.results.every((x: { message: string }) => x.message.startsWith("not run: ")),
+      ).toBe(true);
+      const images = await docker.listImages({
+        filters: { label: [`dev.brink.run=${build.run}`] },
+      });
+      expect(images).toEqual([]);
+      expect(readdirSync(tmpdir()).filter((f) => f.startsWith("brink-image-"))).toEqual(before);
+      expect(await leftovers(build.run)).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // A suite never seen before is listed in a fenced container first: stop it there.
+    const project = mkdtempSync(join(tmpdir(), "brink-int-suite-"));
+    try {
+      const suite = readFileSync(join(ROOT, "examples/suite.ts"), "utf8").replace(
+        /\.\/kv-store\.ts/g,
+        join(ROOT, "examples/kv-store.ts"),
+      );
+      await Bun.write(join(project, "suite.ts"), `${suite}\n// ${testRunId("fresh")}\n`);
+      const listing = testRunId("int-list");
+      const r = await interruptAt(
+        async () =>
+          !!docker &&
+          (
+            await docker.listContainers({
+              all: true,
+              filters: { label: [`dev.brink.run=${listing}`] },
+            })
+          ).length > 0,
+        "SIGINT",
+        "int-list",
+        {
+          args: ["--project", project, "--suite", join(project, "suite.ts")],
+          env: { BRINK_RUN_ID: listing },
+        },
+      );
+      expect(r.code).toBe(130);
+      expect(r.report.incomplete).toBe("interrupted by SIGINT before any probe ran");
+      expect(await leftovers(listing)).toBe(0);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   },
 );
-
-engineTest("SIGINT during brink exec: the command's container is removed, exit 130", async () => {
-  const p = Bun.spawn(
-    ["bun", MAIN, "exec", "--", "bun", "-e", "console.log('ready'); await Bun.sleep(60000)"],
-    {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: "1" },
-      stdout: "pipe",
-      stderr: "pipe",
-    },
-  );
-  const reader = p.stdout.getReader();
-  let seen = "";
-  while (!seen.includes("ready")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    seen += new TextDecoder().decode(value);
-  }
-  p.kill("SIGINT");
-  expect(await p.exited).toBe(130);
-  expect(await leftovers()).toBe(0);
-});
 
 engineTest(
   "SIGINT at random moments: the engine stays clean and the reports stay valid",
   async () => {
     for (let i = 0; i < 3; i++) {
+      const run = testRunId(`random-${i}`);
       const json = join(tmp, `random-${i}.json`);
       const p = Bun.spawn(["bun", MAIN, "run", "--json", json], {
         cwd: ROOT,
-        env: { ...process.env, NO_COLOR: "1" },
+        env: { ...process.env, NO_COLOR: "1", BRINK_RUN_ID: run },
         stdout: "ignore",
         stderr: "ignore",
       });
-      const delay = 200 + Math.floor(Math.random() * 3000);
-      await Bun.sleep(delay);
+      await Bun.sleep(200 + Math.floor(Math.random() * 3000));
       p.kill("SIGINT");
       const code = await p.exited;
       // Before brink traps SIGINT (start-up, nothing created yet) the signal ends it; after,
@@ -129,7 +176,7 @@ engineTest(
         expect(report.summary.total).toBe(report.results.length);
         if (code === 130) expect(report.incomplete).toContain("interrupted by SIGINT");
       }
-      expect(await leftovers()).toBe(0);
+      expect(await leftovers(run)).toBe(0);
     }
   },
   120_000,

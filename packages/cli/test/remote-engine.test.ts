@@ -1,7 +1,15 @@
 import { expect } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { brink, docker, engineAddress, engineTest, leftovers, testDir } from "./engine.ts";
+import {
+  brink,
+  docker,
+  engineAddress,
+  engineTest,
+  leftovers,
+  testDir,
+  testRunId,
+} from "./engine.ts";
 import { relay } from "./relay.ts";
 
 const tmp = testDir("brink-remote-test-");
@@ -15,22 +23,26 @@ engineTest(
     const port = await proxy.listening;
     try {
       const env = { DOCKER_HOST: `tcp://127.0.0.1:${port}` };
+      const id = testRunId("remote");
       // Small projects, so the copies are quick.
       const programs = "packages/cli/test/fixtures/programs";
-      const exec = await brink(["exec", "--project", programs, "--", "bun", "fences.ts"], { env });
+      const exec = await brink(["exec", "--project", programs, "--", "bun", "fences.ts"], {
+        env,
+        run: id,
+      });
       expect(exec.code).toBe(0);
       expect(exec.stderr).toContain("the engine is remote: copying");
       expect(JSON.parse(exec.stdout.trim()).nofile.soft).toBe(256);
       const json = join(tmp, "remote.json");
       const run = await brink(
         ["run", "--project", "examples", "--suite", "examples/suite.ts", "--json", json],
-        { env },
+        { env, run: id },
       );
       expect(run.code).toBe(0);
       expect(JSON.parse(readFileSync(json, "utf8")).summary).toMatchObject({ total: 2, pass: 2 });
-      const left = await docker.listImages({ filters: { reference: ["brink-project"] } });
+      const left = await docker.listImages({ filters: { label: [`dev.brink.run=${id}`] } });
       expect(left).toEqual([]);
-      expect(await leftovers()).toBe(0);
+      expect(await leftovers(id)).toBe(0);
     } finally {
       proxy.stop();
     }

@@ -1,7 +1,7 @@
 import { expect } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { brink, engineTest, leftovers, SMALL_FENCES, testDir } from "./engine.ts";
+import { brink, engineTest, leftovers, SMALL_FENCES, testDir, testRunId } from "./engine.ts";
 
 const MiB = 2 ** 20;
 const tmp = testDir("brink-run-test-");
@@ -12,7 +12,8 @@ engineTest(
     const json = join(tmp, "all.json");
     const xml = join(tmp, "all.xml");
     const md = join(tmp, "all.md");
-    const r = await brink(["run", "--json", json, "--junit", xml, "--markdown", md]);
+    const run = testRunId("run-all");
+    const r = await brink(["run", "--json", json, "--junit", xml, "--markdown", md], { run });
     const report = JSON.parse(readFileSync(json, "utf8"));
     const listed = JSON.parse((await brink(["list", "--json"])).stdout) as { id: string }[];
     expect(listed.length).toBeGreaterThanOrEqual(28);
@@ -38,7 +39,7 @@ engineTest(
     ]);
     expect(py.stdout.toString().trim()).toBe(`5 ${listed.length}`);
     expect(readFileSync(md, "utf8")).toContain("| ✅ pass | `fd.exhaust-until-emfile` |");
-    expect(await leftovers()).toBe(0);
+    expect(await leftovers(run)).toBe(0);
   },
   180_000,
 );

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { brink, engineTest, leftovers, testDir } from "./engine.ts";
+import { brink, engineTest, leftovers, testDir, testRunId } from "./engine.ts";
 
 const tmp = testDir("brink-sweep-test-");
 const EX = "examples/sweep";
@@ -19,16 +19,25 @@ const SAVE = [
 async function sweep(name: string, args: string[]) {
   const json = join(tmp, `${name}.json`);
   const xml = join(tmp, `${name}.xml`);
-  const r = await brink([
-    "sweep",
-    ...args.slice(0, args.indexOf("--")),
-    "--json",
-    json,
-    "--junit",
-    xml,
-    ...args.slice(args.indexOf("--")),
-  ]);
-  return { ...r, report: JSON.parse(readFileSync(json, "utf8")), xml: readFileSync(xml, "utf8") };
+  const run = testRunId(`sweep-${name}`);
+  const r = await brink(
+    [
+      "sweep",
+      ...args.slice(0, args.indexOf("--")),
+      "--json",
+      json,
+      "--junit",
+      xml,
+      ...args.slice(args.indexOf("--")),
+    ],
+    { run },
+  );
+  return {
+    ...r,
+    run,
+    report: JSON.parse(readFileSync(json, "utf8")),
+    xml: readFileSync(xml, "utf8"),
+  };
 }
 
 engineTest(
@@ -59,7 +68,8 @@ engineTest(
     expect(atomic.report.results.every((r: { outcome: string }) => r.outcome === "reported")).toBe(
       true,
     );
-    expect(await leftovers()).toBe(0);
+    expect(await leftovers(inplace.run)).toBe(0);
+    expect(await leftovers(atomic.run)).toBe(0);
   },
   180_000,
 );
@@ -77,7 +87,8 @@ engineTest(
     const crash = await sweep("crash", [...args, "--", "bun", `${EX}/open-crash.ts`]);
     expect(crash.code).toBe(1);
     expect(crash.report.results[0]).toMatchObject({ n: 1, outcome: "crashed", signal: "SIGABRT" });
-    expect(await leftovers()).toBe(0);
+    expect(await leftovers(retry.run)).toBe(0);
+    expect(await leftovers(crash.run)).toBe(0);
   },
   120_000,
 );

@@ -1,5 +1,5 @@
 import { expect } from "bun:test";
-import { engineTest, leftovers, MAIN, ROOT } from "./engine.ts";
+import { engineTest, leftovers, MAIN, ROOT, testRunId } from "./engine.ts";
 
 const hasTmux = Bun.which("tmux") !== null;
 
@@ -20,7 +20,7 @@ async function waitFor(session: string, text: string | RegExp, ms = 60_000): Pro
   throw new Error(`the wizard never showed ${text}; the screen was:\n${screen}`);
 }
 
-function start(session: string): void {
+function start(session: string, run: string): void {
   if (!hasTmux)
     throw new Error(
       "tmux is needed to drive the wizard at a real terminal (scripts/engine.sh installs it)",
@@ -35,7 +35,7 @@ function start(session: string): void {
     "160",
     "-y",
     "50",
-    `cd ${ROOT} && NO_COLOR=1 bun ${MAIN}; echo EXIT=$?; sleep 60`,
+    `cd ${ROOT} && NO_COLOR=1 BRINK_RUN_ID=${run} bun ${MAIN}; echo EXIT=$?; sleep 60`,
   );
 }
 
@@ -43,7 +43,8 @@ engineTest(
   "wizard: driven at a real terminal with the defaults, it shows the CI command and runs",
   async () => {
     const s = `brink-wiz-${process.pid}`;
-    start(s);
+    const run = testRunId("wizard");
+    start(s, run);
     try {
       await waitFor(s, "Which resources");
       tmux("send-keys", "-t", s, "Enter");
@@ -70,7 +71,7 @@ engineTest(
       const end = await waitFor(s, /EXIT=\d+/, 120_000);
       expect(end).toMatch(/\d+ passed, 0 failed/);
       expect(end).toContain("EXIT=0");
-      expect(await leftovers()).toBe(0);
+      expect(await leftovers(run)).toBe(0);
     } finally {
       tmux("kill-session", "-t", s);
     }
@@ -80,7 +81,7 @@ engineTest(
 
 engineTest("wizard: Ctrl-C at a prompt exits cleanly and runs nothing", async () => {
   const s = `brink-wiz-c-${process.pid}`;
-  start(s);
+  start(s, testRunId("wizard-cancel"));
   try {
     await waitFor(s, "Which resources");
     tmux("send-keys", "-t", s, "Down", "Space");

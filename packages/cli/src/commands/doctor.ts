@@ -1,9 +1,7 @@
 import { parseArgs } from "node:util";
 import type { Category, ProbeResult } from "@brink/probes";
 import { DEFAULT_LIMITS } from "../args/limits.ts";
-import { liveContainers } from "../engine/live-containers.ts";
-import { runContainer } from "../engine/run-container.ts";
-import { openSession } from "../engine/session.ts";
+import { openRunScope } from "../engine/run-scope.ts";
 import { runBatch } from "../orchestrate/batch.ts";
 import { probeInfos } from "../orchestrate/probe-info.ts";
 import { limitsFor, runnerCmd } from "../orchestrate/run-plan.ts";
@@ -31,7 +29,16 @@ export async function doctorCommand(argv: string[], ui: { color: boolean }): Pro
   );
   const c = palette(ui.color);
   const say = (s: string) => v.json || process.stderr.write(`${s}\n`);
-  const session = await openSession({ onBuild: () => say(c.dim("building the probe image...")) });
+  await using scope = openRunScope({
+    onStop: (st) => say(c.yellow(`${st.name}: stopping; removing doctor's containers...`)),
+  });
+  const session = await scope
+    .session({ onBuild: () => say(c.dim("building the probe image...")) })
+    .catch((e) => {
+      if (scope.stopped) return null;
+      throw e;
+    });
+  if (!session) return scope.exitCode(130);
   say(
     `${c.green("ok")}  engine ${session.version}, cgroup v${session.cgroup ?? "?"}, image ${session.image.tag}`,
   );
@@ -43,38 +50,35 @@ export async function doctorCommand(argv: string[], ui: { color: boolean }): Pro
     message: string;
     observed: unknown;
   }[] = [];
-  const signal = new AbortController().signal;
   const fencesSeen: ProbeResult["fence"][] = [];
-  try {
-    await Promise.all(
-      FENCE_PROOFS.map(async (f) => {
-        const probe = infos.find((p) => p.id === f.probe);
-        if (!probe) return;
-        const [r] = (await runBatch(
-          (spec, io) => runContainer(session.docker, spec, io),
-          () => ({
-            image: session.image.tag,
-            runId: session.runId,
-            cmd: runnerCmd([probe]),
-            limits: limitsFor(f.category, DEFAULT_LIMITS),
-          }),
-          [probe],
-          () => {},
-          signal,
-        )) as [ProbeResult];
-        fencesSeen.push(r.fence);
-        checks.push({
-          fence: f.fence,
-          ok: r.status === "pass",
-          probe: f.probe,
-          message: r.message,
-          observed: r.observed,
-        });
-      }),
-    );
-  } finally {
-    await liveContainers.removeAll();
-  }
+  await Promise.all(
+    FENCE_PROOFS.map(async (f) => {
+      const probe = infos.find((p) => p.id === f.probe);
+      if (!probe) return;
+      const [r] = await runBatch(
+        (spec, io) => session.engine.run(spec, io),
+        () => ({
+          image: session.image.tag,
+          runId: session.runId,
+          cmd: runnerCmd([probe]),
+          limits: limitsFor(f.category, DEFAULT_LIMITS),
+        }),
+        [probe],
+        () => {},
+        scope.signal,
+      );
+      if (!r) return;
+      fencesSeen.push(r.fence);
+      checks.push({
+        fence: f.fence,
+        ok: r.status === "pass",
+        probe: f.probe,
+        message: r.message,
+        observed: r.observed,
+      });
+    }),
+  );
+  if (scope.stopped) return scope.stopped.code;
   // cpus: no exhaustion to show; the proof is the cgroup quota the guard read in each container.
   const read = [...new Set(fencesSeen.map((f) => f.cpus))];
   checks.push({

@@ -2,16 +2,18 @@ import { parseArgs } from "node:util";
 import type { FenceSummary } from "@brink/guard";
 import { LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
 import { resolveProject } from "../args/plan.ts";
-import { formatSize } from "../args/units.ts";
+import { formatSize, parseDuration } from "../args/units.ts";
 import type { Limits } from "../engine/container-spec.ts";
-import { trapInterrupts } from "../engine/interrupts.ts";
-import { liveContainers } from "../engine/live-containers.ts";
-import { type ProjectAccess, projectAccess } from "../engine/project-access.ts";
-import { runContainer } from "../engine/run-container.ts";
-import { openSession } from "../engine/session.ts";
+import { outputSink } from "../engine/output-sink.ts";
+import { projectAccess } from "../engine/project-access.ts";
+import type { ContainerExit } from "../engine/run-container.ts";
+import { openRunScope } from "../engine/run-scope.ts";
 import { BrinkError } from "../errors.ts";
 import { writeOut } from "../report/write-reports.ts";
 import { parseOrUsage } from "./parse.ts";
+
+/** Exit code of `brink exec` when --timeout ended the command (as timeout(1)). */
+export const HUNG_CODE = 124;
 
 /** Splits argv at `--`: brink's flags before, the command after. */
 export function splitAtDashes(argv: string[]): { flags: string[]; command: string[] } {
@@ -31,11 +33,33 @@ export function checkDiskFitsMemory(limits: Limits): void {
   }
 }
 
+/** How the command ended: on its own, killed by the memory fence, past --timeout, stopped with brink, or never started. */
+export type ExecOutcome = "exited" | "oom-killed" | "hung" | "interrupted" | "not-run";
+
+/** `brink exec --json`'s document (DESIGN.md). */
+export interface ExecReport {
+  version: 1;
+  command: string[];
+  exitCode: number | null;
+  /** The signal the exit code probably means (128 + n), or null. */
+  signal: string | null;
+  oomKilled: boolean;
+  durationMs: number;
+  fence: FenceSummary;
+  outcome: ExecOutcome;
+  /** Why brink ended the command: a signal's name, "timeout" or "reader closed"; null when it did not. */
+  interruptedBy: string | null;
+  /** Why brink could not run it (outcome "not-run"). */
+  error?: string;
+}
+
 /**
- * `brink exec [limits] -- CMD ARGS...`: CMD in one fenced container; exits with its code.
+ * `brink exec [limits] [--timeout D] -- CMD ARGS...`: CMD in one fenced container. Its
+ * output passes through with backpressure; brink exits with its code, 124 past --timeout,
+ * 130/143/129/131 when stopped by a signal, 141 when brink's reader went away.
  *
  * @example
- * process.exitCode = await execCommand(["--memory", "96m", "--", "bun", "test"]);
+ * process.exitCode = await execCommand(["--memory", "96m", "--timeout", "2m", "--", "bun", "test"]);
  */
 export async function execCommand(argv: string[]): Promise<number> {
   const { flags, command } = splitAtDashes(argv);
@@ -47,6 +71,7 @@ export async function execCommand(argv: string[]): Promise<number> {
           ...LIMIT_OPTIONS,
           project: { type: "string" },
           "writable-project": { type: "boolean" },
+          timeout: { type: "string" },
           json: { type: "string" },
         },
         strict: true,
@@ -60,46 +85,72 @@ export async function execCommand(argv: string[]): Promise<number> {
     );
   const limits = limitsFromFlags(v);
   checkDiskFitsMemory(limits);
+  const timeoutMs = v.timeout === undefined ? null : parseDuration("--timeout", v.timeout);
   const project = resolveProject(v.project);
-  const session = await openSession();
-  const trap = trapInterrupts();
   const [entry, ...rest] = command as [string, ...string[]];
-  let mount: ProjectAccess | undefined;
+  // The limits the container is created with: the same six numbers a fence summary has.
+  const report = (
+    exit: ContainerExit | null,
+    outcome: ExecOutcome,
+    by: string | null,
+    error?: string,
+  ) => {
+    if (!v.json) return;
+    const doc: ExecReport = {
+      version: 1,
+      command,
+      exitCode: exit?.exitCode ?? null,
+      signal: exit?.signal ?? null,
+      oomKilled: exit?.oomKilled ?? false,
+      durationMs: exit?.durationMs ?? 0,
+      fence: { ...limits },
+      outcome,
+      interruptedBy: by,
+      ...(error === undefined ? {} : { error }),
+    };
+    writeOut(v.json, `${JSON.stringify(doc, null, 2)}\n`);
+  };
+
+  await using scope = openRunScope();
+  // The command's own stop: the scope's (signal, closed reader) or --timeout.
+  const stop = new AbortController();
+  const follow = () => stop.abort(scope.signal.reason);
+  scope.signal.addEventListener("abort", follow, { once: true });
+  let timer: Timer | undefined;
+  let exit: ContainerExit | null = null;
   try {
-    mount = await projectAccess(session, project, {
+    const session = await scope.session();
+    const access = await projectAccess(session, project, {
       writable: v["writable-project"],
-      signal: trap.signal,
+      signal: scope.signal,
     });
-    const exit = await runContainer(
-      session.docker,
+    scope.defer(access.cleanup);
+    if (scope.signal.aborted) throw new BrinkError("INTERRUPTED", String(scope.signal.reason));
+    if (timeoutMs !== null) timer = setTimeout(() => stop.abort("timeout"), timeoutMs);
+    exit = await session.engine.run(
       {
-        image: mount.image,
+        image: access.image,
         runId: session.runId,
         entrypoint: [entry],
         cmd: rest,
         limits,
-        project: mount.project,
-        projectWritable: mount.writable,
-        user: mount.user,
+        project: access.project,
+        projectWritable: access.writable,
+        user: access.user,
       },
       {
-        onStdout: (b) => process.stdout.write(b),
-        onStderr: (s) => process.stderr.write(s),
-        signal: trap.signal,
+        onStdout: outputSink(process.stdout, stop.signal),
+        onStderr: outputSink(process.stderr, stop.signal),
+        signal: stop.signal,
       },
     );
-    const code = exit.exitCode ?? 1;
-    if (v.json) {
-      // The limits the container was created with: the same six numbers a fence summary has.
-      const fence: FenceSummary = { ...limits };
-      writeOut(
-        v.json,
-        `${JSON.stringify({ version: 1, command, exitCode: code, signal: exit.signal, oomKilled: exit.oomKilled, durationMs: exit.durationMs, fence }, null, 2)}\n`,
-      );
-    }
-    if (trap.stopped) return trap.stopped.code;
-    return code;
   } catch (e) {
+    const stopped = scope.stopped;
+    if (stopped) {
+      report(exit, "interrupted", stopped.name, (e as Error).message);
+      return stopped.code;
+    }
+    report(exit, "not-run", null, (e as Error).message);
     if (
       e instanceof BrinkError &&
       e.code === "ENGINE_REFUSED" &&
@@ -113,8 +164,18 @@ export async function execCommand(argv: string[]): Promise<number> {
     }
     throw e;
   } finally {
-    trap.release();
-    await liveContainers.removeAll();
-    await mount?.cleanup();
+    clearTimeout(timer);
+    scope.signal.removeEventListener("abort", follow);
   }
+  const stopped = scope.stopped;
+  if (stopped) {
+    report(exit, "interrupted", stopped.name);
+    return stopped.code;
+  }
+  if (stop.signal.aborted && exit.killedBy === "timeout") {
+    report(exit, "hung", "timeout");
+    return HUNG_CODE;
+  }
+  report(exit, exit.oomKilled ? "oom-killed" : "exited", null);
+  return exit.exitCode ?? 1;
 }

@@ -85,11 +85,16 @@ export function commandLineOf(plan: Plan, cwd = process.cwd()): string {
 export async function runCommand(argv: string[], ui: { color: boolean }): Promise<number> {
   const plan = planFromArgs(argv);
   if (plan.suites.length) assertProjectSeesSamePackages(plan.project);
-  const probes = await probeInfos(plan.suites, plan.timeoutMs, plan.categories, plan.project);
-  if (!probes.length)
-    throw new BrinkError(
-      "USAGE",
-      `no probe in categories ${plan.categories.join(",")}; \`brink list\` shows what there is`,
-    );
+  // The probes load inside the run scope (a suite is listed in a fenced container): a stop
+  // while they load still removes that container and writes the reports.
+  const probes = async () => {
+    const found = await probeInfos(plan.suites, plan.timeoutMs, plan.categories, plan.project);
+    if (!found.length)
+      throw new BrinkError(
+        "USAGE",
+        `no probe in categories ${plan.categories.join(",")}; \`brink list\` shows what there is`,
+      );
+    return found;
+  };
   return executePlan(plan, probes, { ...ui, bar: ui.color && !process.env.CI });
 }

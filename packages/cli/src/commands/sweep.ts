@@ -3,13 +3,19 @@ import { splitCommand } from "@brink/probes";
 import { LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
 import { parseConcurrency, resolveProject } from "../args/plan.ts";
 import { parseCount, parseDuration } from "../args/units.ts";
-import { trapInterrupts } from "../engine/interrupts.ts";
-import { liveContainers } from "../engine/live-containers.ts";
-import { type ProjectAccess, projectAccess } from "../engine/project-access.ts";
-import { openSession } from "../engine/session.ts";
+import { projectAccess } from "../engine/project-access.ts";
+import { openRunScope } from "../engine/run-scope.ts";
 import { BrinkError } from "../errors.ts";
 import { type Fault, faultName, runSweep, type SweepPlan } from "../orchestrate/sweep-runner.ts";
-import { buildSweepReport, sweepExitCode, sweepJUnit, sweepTable } from "../report/sweep-report.ts";
+import { cleanTerminalText } from "../report/escape.ts";
+import {
+  buildSweepReport,
+  type SweepRow,
+  sweepExitCode,
+  sweepJUnit,
+  sweepRowLine,
+  sweepTable,
+} from "../report/sweep-report.ts";
 import { writeOut } from "../report/write-reports.ts";
 import { checkDiskFitsMemory, splitAtDashes } from "./exec.ts";
 import { parseOrUsage } from "./parse.ts";
@@ -138,40 +144,48 @@ export async function sweepCommand(argv: string[]): Promise<number> {
       "strace is not on this host, so the probe image has none; install it (apt-get install strace) and run again",
     );
   }
-  const session = await openSession();
-  const trap = trapInterrupts();
+  await using scope = openRunScope();
   const started = Date.now();
-  let swept: Awaited<ReturnType<typeof runSweep>>;
-  let mount: ProjectAccess | undefined;
+  const rows: SweepRow[] = [];
+  let calls: Record<string, number> = {};
+  let failure: unknown = null;
   try {
-    mount = await projectAccess(session, plan.project, {
+    const session = await scope.session();
+    const access = await projectAccess(session, plan.project, {
       writable: plan.writableProject,
-      signal: trap.signal,
+      signal: scope.signal,
     });
+    scope.defer(access.cleanup);
     process.stderr.write(
       `sweeping ${plan.faults.map(faultName).join(", ")} over ${plan.command.join(" ")}...\n`,
     );
-    swept = await runSweep(session, mount, plan, trap.signal, (r) =>
-      process.stderr.write(
-        `  ${r.fault} N=${String(r.n).padStart(4)} ${r.outcome.padEnd(9)} ${r.injected?.call.slice(0, 80)}\n`,
-      ),
-    );
-  } finally {
-    trap.release();
-    await liveContainers.removeAll();
-    await mount?.cleanup();
+    ({ calls } = await runSweep(session, access, plan, scope.signal, (r) => {
+      rows.push(r);
+      process.stderr.write(`  ${cleanTerminalText(r.fault)}${sweepRowLine(r)}\n`);
+    }));
+  } catch (e) {
+    failure = e;
+    scope.abort((e as Error)?.message ?? String(e));
   }
+  const stopped = scope.stopped;
+  const incomplete =
+    stopped?.reason ?? (failure ? String((failure as Error)?.message ?? failure) : undefined);
   const report = buildSweepReport({
     command: plan.command,
     faults: plan.faults.map(faultName),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    results: swept.rows,
-    calls: swept.calls,
-    ...(trap.stopped ? { incomplete: `interrupted by ${trap.stopped.name}` } : {}),
+    results: rows,
+    calls,
+    ...(incomplete === undefined ? {} : { incomplete }),
   });
   if (plan.json) writeOut(plan.json, `${JSON.stringify(report, null, 2)}\n`);
   if (plan.junit) writeOut(plan.junit, sweepJUnit(report));
+  if (stopped) {
+    process.stdout.write(sweepTable(report));
+    return stopped.code;
+  }
+  if (failure) throw failure;
   process.stdout.write(sweepTable(report));
-  return trap.stopped?.code ?? sweepExitCode(report);
+  return sweepExitCode(report);
 }

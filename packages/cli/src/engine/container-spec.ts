@@ -1,7 +1,7 @@
-import { fenceEnvName } from "@brink/guard";
+import { brinkHostname, fenceEnvName, newBrinkToken } from "@brink/guard";
 import type Docker from "dockerode";
 import { nprocUlimit } from "./host-nproc.ts";
-import { LABEL, LABEL_RUN } from "./labels.ts";
+import { LABEL, LABEL_RUN, ownerLabels } from "./labels.ts";
 
 /** The fences of one container: bytes for sizes, counts, cpus. */
 export interface Limits {
@@ -31,22 +31,23 @@ export interface ContainerSpec {
   labels?: Record<string, string>;
   /** More tmpfs mounts (path -> options), e.g. a private one for a sweep's strace log. */
   tmpfs?: Record<string, string>;
-}
-
-/** A fresh random per-container token (16 hex characters) for the guard's identity check. */
-export function containerToken(): string {
-  return crypto.randomUUID().replace(/-/g, "").slice(0, 16);
+  /** The container's token (BRINK_TOKEN, hostname brink-<token>); a fresh random one if unset. */
+  token?: string;
 }
 
 /** The user probes and commands run as: not root. */
 export const CONTAINER_USER = "10001:10001";
 export const SCRATCH = "/scratch";
+/** /dev/shm's size: a tmpfs outside /scratch, so kept tiny to keep every byte inside a fence. */
+export const SHM_BYTES = 2 ** 20;
 
 /**
  * Turns a spec into create options with every fence and hardening of DESIGN.md: no
  * network, read-only root, all capabilities dropped, no new privileges, a non-root user,
  * Memory = MemorySwap, pids, cpus, nofile and stack ulimits, a size-limited tmpfs at
- * /scratch, and the dev.brink labels.
+ * /scratch, a 1 MiB /dev/shm, the dev.brink labels with who made it (pid, host, start), and
+ * a random per-container token: `BRINK_TOKEN=T` and hostname `brink-T`, which the guard
+ * requires (a process cannot set its own hostname, so environment alone never opens it).
  *
  * @example
  * await docker.createContainer(createOptions({ image, runId, cmd: ["-e", "0"], limits }));
@@ -55,8 +56,9 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
   const { limits } = spec;
   // The guard opens only where hostname === "brink-" + BRINK_TOKEN: environment variables
   // or a /.dockerenv alone never prove a process runs in a container brink started.
-  const token = containerToken();
+  const token = spec.token ?? newBrinkToken();
   const env: Record<string, string> = {
+    ...spec.env,
     BRINK_TOKEN: token,
     BRINK_DESTRUCTIVE: "1",
     BRINK_SCRATCH: SCRATCH,
@@ -68,17 +70,16 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
     [fenceEnvName("nofile")]: String(limits.nofile),
     [fenceEnvName("pids")]: String(limits.pids),
     [fenceEnvName("cpus")]: String(limits.cpus),
-    ...spec.env,
   };
   return {
     Image: spec.image,
-    Hostname: `brink-${token}`,
     Cmd: spec.cmd,
     ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
+    Hostname: brinkHostname(token),
     User: spec.user ?? CONTAINER_USER,
     WorkingDir: "/work",
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
-    Labels: { [LABEL]: "1", [LABEL_RUN]: spec.runId, ...spec.labels },
+    Labels: { ...spec.labels, ...ownerLabels(), [LABEL]: "1", [LABEL_RUN]: spec.runId },
     AttachStdout: true,
     AttachStderr: true,
     Tty: false,
@@ -100,6 +101,7 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
         // Podman's default nproc can be above what the host allows (nprocUlimit says why).
         ...nprocUlimit(limits.pids, spec.user),
       ],
+      ShmSize: SHM_BYTES,
       Tmpfs: { [SCRATCH]: `rw,nosuid,nodev,size=${limits.disk},mode=1777`, ...spec.tmpfs },
       Binds: spec.project ? [`${spec.project}:/work:${spec.projectWritable ? "rw" : "ro"}`] : [],
       LogConfig: { Type: "json-file", Config: { "max-size": "20m", "max-file": "1" } },

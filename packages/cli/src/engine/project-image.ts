@@ -4,7 +4,7 @@ import { basename, join } from "node:path";
 import { BrinkError } from "../errors.ts";
 import { buildContext } from "./build-image.ts";
 import { CONTAINER_USER } from "./container-spec.ts";
-import { LABEL, LABEL_RUN } from "./labels.ts";
+import { LABEL, LABEL_RUN, ownerLabels } from "./labels.ts";
 import type { EngineSession } from "./session.ts";
 
 /** What the containers of a command run: an image, and a host folder to mount (local engines). */
@@ -48,7 +48,7 @@ export async function projectMount(
     await buildContext(
       session.docker,
       dir,
-      { tag, labels: { [LABEL]: "1", [LABEL_RUN]: session.runId } },
+      { tag, labels: { ...ownerLabels(), [LABEL]: "1", [LABEL_RUN]: session.runId } },
       signal,
     );
   } catch (e) {

@@ -1,7 +1,7 @@
-import { PassThrough } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import type Docker from "dockerode";
 import { type ContainerSpec, createOptions } from "./container-spec.ts";
+import { demux } from "./demux.ts";
 import { engineError } from "./engine-error.ts";
 import { liveContainers } from "./live-containers.ts";
 
@@ -9,34 +9,78 @@ import { liveContainers } from "./live-containers.ts";
 export interface ContainerExit {
   exitCode: number | null;
   oomKilled: boolean;
-  /** The signal that ended it, when the exit code says so (128 + n). */
+  /**
+   * The signal exit code 128 + n names, for a standard signal n (1-31): probably what ended
+   * it, since a process may also exit(137) itself. null for other codes (255 is exit(255)).
+   */
   signal: string | null;
   durationMs: number;
   /** Set when brink itself killed it (timeout, interrupt), with why. */
   killedBy: string | null;
 }
 
-/** Streams of a running container. */
+/** Streams of a running container. A handler that returns a promise pauses the stream until it settles. */
 export interface ContainerIO {
   /** Each complete stdout line. */
   onLine?(line: string): void;
   /** Raw stderr text. */
-  onStderr?(text: string): void;
+  onStderr?(text: string): void | Promise<void>;
   /** Raw stdout bytes, for `brink exec` pass-through. */
-  onStdout?(chunk: Buffer): void;
+  onStdout?(chunk: Buffer): void | Promise<void>;
   /** Aborting kills the container; the reason becomes `killedBy`. */
   signal?: AbortSignal;
 }
 
-const SIGNALS: Record<number, string> = {
-  6: "SIGABRT",
-  9: "SIGKILL",
-  11: "SIGSEGV",
-  15: "SIGTERM",
-  2: "SIGINT",
-  7: "SIGBUS",
-};
+/** Linux signal names by number: containers are Linux whatever the host is. */
+const LINUX_SIGNALS = [
+  "SIGHUP",
+  "SIGINT",
+  "SIGQUIT",
+  "SIGILL",
+  "SIGTRAP",
+  "SIGABRT",
+  "SIGBUS",
+  "SIGFPE",
+  "SIGKILL",
+  "SIGUSR1",
+  "SIGSEGV",
+  "SIGUSR2",
+  "SIGPIPE",
+  "SIGALRM",
+  "SIGTERM",
+  "SIGSTKFLT",
+  "SIGCHLD",
+  "SIGCONT",
+  "SIGSTOP",
+  "SIGTSTP",
+  "SIGTTIN",
+  "SIGTTOU",
+  "SIGURG",
+  "SIGXCPU",
+  "SIGXFSZ",
+  "SIGVTALRM",
+  "SIGPROF",
+  "SIGWINCH",
+  "SIGIO",
+  "SIGPWR",
+  "SIGSYS",
+];
+
+/**
+ * The signal an exit code probably means: 128 + n for a standard Linux signal n, else null.
+ *
+ * @example
+ * signalOfExit(137) // "SIGKILL"
+ * signalOfExit(255) // null: a process that called exit(255)
+ */
+export function signalOfExit(code: number | null): string | null {
+  if (code === null || code <= 128) return null;
+  return LINUX_SIGNALS[code - 129] ?? null;
+}
+
 const MAX_LINE = 1 << 20;
+/** After the container exits, how long its output may stay silent (with nobody waiting on a reader) before brink stops listening. */
+const QUIET_AFTER_EXIT_MS = 2000;
 
 function lineSplitter(onLine: (l: string) => void): { push(s: string): void; end(): void } {
   let buf = "";
@@ -62,9 +106,38 @@ function lineSplitter(onLine: (l: string) => void): { push(s: string): void; end
 }
 
 /**
- * Creates a fenced container, streams its output as it comes, waits, inspects (OOMKilled,
- * exit code) and removes it (force, volumes) whatever happened. No AutoRemove: the
- * inspection needs the container after it exits.
+ * Pumps an attach stream into `io` one frame at a time, awaiting a handler's promise before
+ * reading on, so a slow reader slows the container instead of filling brink's memory.
+ */
+function pump(stream: NodeJS.ReadableStream, io: ContainerIO) {
+  const lines = lineSplitter((l) => io.onLine?.(l));
+  // Decoders keep a character split across two chunks whole.
+  const outText = new StringDecoder("utf8");
+  const errText = new StringDecoder("utf8");
+  const state = { lastData: performance.now(), waiting: false };
+  const done = (async () => {
+    try {
+      for await (const f of demux(stream as AsyncIterable<Buffer>)) {
+        state.lastData = performance.now();
+        state.waiting = true;
+        if (f.stream === "stdout") {
+          lines.push(outText.write(f.data));
+          await io.onStdout?.(f.data);
+        } else await io.onStderr?.(errText.write(f.data));
+        state.waiting = false;
+      }
+    } catch {
+      // the stream broke (engine gone, or destroyed below): what arrived is kept
+    }
+    lines.end();
+  })();
+  return { done, state };
+}
+
+/**
+ * Creates a fenced container, streams its output as it comes (with backpressure), waits,
+ * inspects (OOMKilled, exit code) and removes it (force, volumes) whatever happened. No
+ * AutoRemove: the inspection needs the container after it exits.
  *
  * @example
  * const exit = await runContainer(docker, spec, { onLine: (l) => console.log(l) });
@@ -87,30 +160,15 @@ export async function runContainer(
     container.kill().catch(() => {});
   };
   const started = performance.now();
+  let stream: NodeJS.ReadableStream | undefined;
   try {
-    const stream = (await container.attach({
+    stream = (await container.attach({
       stream: true,
       stdout: true,
       stderr: true,
       hijack: false,
     })) as NodeJS.ReadableStream;
-    const out = new PassThrough();
-    const err = new PassThrough();
-    const lines = lineSplitter((l) => io.onLine?.(l));
-    // Decoders keep a character split across two chunks whole.
-    const outText = new StringDecoder("utf8");
-    const errText = new StringDecoder("utf8");
-    out.on("data", (c: Buffer) => {
-      io.onStdout?.(c);
-      lines.push(outText.write(c));
-    });
-    err.on("data", (c: Buffer) => io.onStderr?.(errText.write(c)));
-    docker.modem.demuxStream(stream, out, err);
-    const ended = new Promise<void>((r) => {
-      stream.on("end", r);
-      stream.on("close", r);
-      stream.on("error", () => r());
-    });
+    const output = pump(stream, io);
     try {
       await container.start();
     } catch (e) {
@@ -119,17 +177,26 @@ export async function runContainer(
     if (io.signal?.aborted) onAbort();
     io.signal?.addEventListener("abort", onAbort, { once: true });
     const waited = (await container.wait()) as { StatusCode: number };
-    // The attach stream ends with the container; give a slow engine two seconds, no more.
-    let grace: Timer | undefined;
-    await Promise.race([ended, new Promise((r) => (grace = setTimeout(r, 2000)))]);
-    clearTimeout(grace);
-    lines.end();
+    // The output ends with the container. A slow engine may never end it: stop listening
+    // once it has been silent for a while, unless a slow reader is what holds it back.
+    for (;;) {
+      const quiet = performance.now() - output.state.lastData;
+      const held = output.state.waiting && !io.signal?.aborted;
+      if (!held && quiet > QUIET_AFTER_EXIT_MS) break;
+      const ended = await Promise.race([
+        output.done.then(() => true),
+        Bun.sleep(Math.max(50, QUIET_AFTER_EXIT_MS - quiet)).then(() => false),
+      ]);
+      if (ended) break;
+    }
+    (stream as { destroy?: () => void }).destroy?.();
+    await Promise.race([output.done, Bun.sleep(500)]);
     const info = await container.inspect();
     const exitCode = info.State.ExitCode ?? waited.StatusCode;
     return {
       exitCode,
       oomKilled: info.State.OOMKilled === true,
-      signal: exitCode > 128 ? (SIGNALS[exitCode - 128] ?? `signal ${exitCode - 128}`) : null,
+      signal: signalOfExit(exitCode),
       durationMs: Math.round(performance.now() - started),
       killedBy,
     };
@@ -137,6 +204,7 @@ export async function runContainer(
     throw engineError(e, "a container ran");
   } finally {
     io.signal?.removeEventListener("abort", onAbort);
+    (stream as { destroy?: () => void } | undefined)?.destroy?.();
     await container.remove({ force: true, v: true }).catch(() => {});
     forget();
   }

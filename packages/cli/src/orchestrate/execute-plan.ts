@@ -1,11 +1,9 @@
 import type { ProbeResult } from "@brink/probes";
 import type { Plan } from "../args/plan.ts";
 import { formatSize } from "../args/units.ts";
-import { trapInterrupts } from "../engine/interrupts.ts";
-import { liveContainers } from "../engine/live-containers.ts";
 import { projectAccess } from "../engine/project-access.ts";
-import { type EngineSession, openSession } from "../engine/session.ts";
-import { BrinkError } from "../errors.ts";
+import { openRunScope } from "../engine/run-scope.ts";
+import type { EngineSession } from "../engine/session.ts";
 import { barProgress, lineProgress, type Progress } from "../report/progress.ts";
 import { buildReport, exitCodeOf, type Report } from "../report/report.ts";
 import { palette, summaryText } from "../report/terminal.ts";
@@ -23,17 +21,24 @@ function notesOf(plan: Plan): string[] {
   ];
 }
 
+/** A plan's probes, or how to get them once the engine is there (inside the run scope, so a stop while they load still ends in a report). */
+export type ProbeSource =
+  | ProbeInfo[]
+  | ((session: EngineSession, signal: AbortSignal) => Promise<ProbeInfo[]>);
+
 /**
- * Runs a plan end to end: engine, image, fenced containers, live progress, reports. On
- * SIGINT/SIGTERM (also during the image build) or a lost engine it removes the run's
- * containers and still writes every result it had.
+ * Runs a plan end to end inside one run scope: engine, image, probes, fenced containers,
+ * live progress, reports. Every path ends the same way: the run's containers removed and
+ * the reports written; a run that did not finish (SIGINT, SIGTERM, SIGHUP, SIGQUIT, a
+ * closed output, a lost engine, an error) says so in `incomplete`, and each planned probe
+ * without a result is listed as "not run".
  *
  * @example
- * process.exitCode = await executePlan(plan, probes, { color: true });
+ * process.exitCode = await executePlan(plan, (session, signal) => probeInfos(...), { color: true });
  */
 export async function executePlan(
   plan: Plan,
-  probes: ProbeInfo[],
+  source: ProbeSource,
   ui: { color: boolean; bar?: boolean },
 ): Promise<number> {
   const c = palette(ui.color);
@@ -41,92 +46,80 @@ export async function executePlan(
   const started = Date.now();
   const t0 = performance.now();
   const results: ProbeResult[] = [];
-  const finish = (engine: Report["engine"], incomplete?: string): Report => {
-    const report = buildReport({
-      toolVersion: VERSION,
-      startedAt: new Date(started).toISOString(),
-      durationMs: Math.round(performance.now() - t0),
-      engine,
-      results,
-      notes: notesOf(plan),
-      ...(incomplete ? { incomplete } : {}),
-    });
-    writeReports(report, plan.outputs);
-    return report;
-  };
-
-  const trap = trapInterrupts((s) =>
-    err(
-      c.yellow(
-        `\n${s.name}: stopping; removing this run's containers and keeping the results so far...`,
-      ),
-    ),
-  );
-
-  let session: EngineSession;
-  let lost: BrinkError | null = null;
+  let probes: ProbeInfo[] = Array.isArray(source) ? source : [];
+  let engine: Report["engine"] = { kind: "docker", version: "unknown", cgroup: null };
+  let running = false;
+  let failure: unknown = null;
   let progress: Progress | undefined;
-  let cleanup = async () => {};
-  try {
-    try {
-      session = await openSession({
-        signal: trap.signal,
-        onBuild: () => err(c.dim("building the probe image (offline, once per change)...")),
-      });
-    } catch (e) {
-      const s = trap.stopped;
-      if (!(e instanceof BrinkError) || !s) throw e;
-      err(e.message);
-      finish(
-        { kind: "docker", version: "unknown", cgroup: null },
-        `interrupted by ${s.name} before any probe ran`,
-      );
-      return s.code;
-    }
-    err(
-      c.dim(
-        `brink ${VERSION}: ${probes.length} probes in ${plan.categories.join(", ")}; engine ${session.version} (cgroup v${session.cgroup ?? "?"}), image ${session.image.tag}${session.image.built ? " (built)" : ""}`,
+
+  await using scope = openRunScope({
+    onStop: (s) =>
+      err(
+        c.yellow(
+          `\n${s.name === "reader closed" ? "output closed" : s.name}: stopping; removing this run's containers and keeping the results so far...`,
+        ),
       ),
-    );
-    const mount = await projectAccess(session, plan.project, {
-      writable: plan.writableProject,
-      signal: trap.signal,
+  });
+  try {
+    const session = await scope.session({
+      onBuild: () => err(c.dim("building the probe image (offline, once per change)...")),
     });
-    cleanup = mount.cleanup;
-    const live = ui.bar ? barProgress(probes.length, t0) : lineProgress(c, t0);
-    progress = live;
-    try {
+    engine = { kind: "docker", version: session.version, cgroup: session.cgroup };
+    if (!Array.isArray(source)) probes = await source(session, scope.signal);
+    if (!scope.signal.aborted) {
+      err(
+        c.dim(
+          `brink ${VERSION}: ${probes.length} probes in ${plan.categories.join(", ")}; engine ${session.version} (cgroup v${session.cgroup ?? "?"}), image ${session.image.tag}${session.image.built ? " (built)" : ""}`,
+        ),
+      );
+      const access = await projectAccess(session, plan.project, {
+        writable: plan.writableProject,
+        signal: scope.signal,
+      });
+      scope.defer(access.cleanup);
+      const live = ui.bar ? barProgress(probes.length, t0) : lineProgress(c, t0);
+      progress = live;
+      running = true;
       await runPlan(session.docker, plan, probes, {
-        image: mount.image,
-        project: mount.project,
-        user: mount.user,
-        writable: mount.writable,
+        image: access.image,
+        project: access.project,
+        user: access.user,
+        writable: access.writable,
         runId: session.runId,
-        signal: trap.signal,
+        signal: scope.signal,
         onStart: (cat) => live.containerStarting(cat),
         onResult: (r) => {
           results.push(r);
           live.result(r);
         },
       });
-    } catch (e) {
-      if (!(e instanceof BrinkError)) throw e;
-      lost = e;
-      trap.abort(e.message);
     }
+  } catch (e) {
+    failure = e;
+    // The engine went away or something broke: stop the containers still running.
+    scope.abort((e as Error)?.message ?? String(e));
   } finally {
-    progress?.stop(trap.stopped !== null || lost !== null);
-    trap.release();
-    await liveContainers.removeAll();
-    await cleanup();
+    progress?.stop(scope.signal.aborted);
   }
-  const s = trap.stopped;
-  const report = finish(
-    { kind: "docker", version: session.version, cgroup: session.cgroup },
-    s ? `interrupted by ${s.name}` : lost?.message,
-  );
-  process.stdout.write(summaryText(report, c));
-  if (s) return s.code;
-  if (lost) throw lost;
-  return exitCodeOf(results);
+
+  const stopped = scope.stopped;
+  const incomplete = stopped
+    ? `${stopped.reason}${running ? "" : " before any probe ran"}`
+    : failure
+      ? String((failure as Error)?.message ?? failure)
+      : undefined;
+  const report = buildReport({
+    toolVersion: VERSION,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    engine,
+    results,
+    notes: notesOf(plan),
+    ...(incomplete === undefined ? {} : { incomplete, notRun: { probes, why: incomplete } }),
+  });
+  writeReports(report, plan.outputs);
+  if (running || stopped) process.stdout.write(summaryText(report, c));
+  if (stopped) return stopped.code;
+  if (failure) throw failure;
+  return exitCodeOf(report.results);
 }

@@ -1,5 +1,5 @@
 import type { Category, ProbeResult } from "@brink/probes";
-import * as clack from "@clack/prompts";
+import { cleanTerminalText } from "./escape.ts";
 import { type palette, resultLine } from "./terminal.ts";
 
 /** Progress of a run as it goes: lines for logs and CI, a progress bar at a terminal. */
@@ -23,28 +23,58 @@ export function lineProgress(c: ReturnType<typeof palette>, t0: number): Progres
   };
 }
 
-/** A clack progress bar on stderr: probes done of the total, what is not passing, elapsed. */
-export function barProgress(total: number, t0: number): Progress {
-  const bar = clack.progress({ max: total, output: process.stderr, indicator: "timer" });
+const FRAMES = ["◒", "◐", "◓", "◑"];
+const BAR = 20;
+
+/**
+ * A progress bar redrawn in place on a terminal (stderr): probes done of the total, how many
+ * are not passing, the last result, elapsed time. It never takes the terminal's input (no
+ * raw mode), so Ctrl-C stays the terminal's SIGINT, which the run scope traps.
+ *
+ * @example
+ * const bar = barProgress(37, performance.now());
+ * bar.result(r); bar.stop(false);
+ */
+export function barProgress(
+  total: number,
+  t0: number,
+  out: NodeJS.WriteStream = process.stderr,
+): Progress {
   let done = 0;
   let bad = 0;
-  const started: Category[] = [];
-  const say = (last: string) =>
-    `${done}/${total} probes${bad ? `, ${bad} not passing` : ""}; last ${last}`;
-  bar.start(`starting fenced containers`);
+  let frame = 0;
+  let last = "starting fenced containers";
+  const started: string[] = [];
+  const status = () => `${done}/${total} probes${bad ? `, ${bad} not passing` : ""}`;
+  const line = () => {
+    const filled = Math.round((BAR * done) / Math.max(1, total));
+    const text = `${FRAMES[frame]}  ${"█".repeat(filled)}${"─".repeat(BAR - filled)} ${status()}; ${last} [${since(t0)}]`;
+    return text.slice(0, Math.max(20, (out.columns ?? 80) - 1));
+  };
+  const draw = () => out.write(`\r\u001b[2K${line()}`);
+  const timer = setInterval(() => {
+    frame = (frame + 1) % FRAMES.length;
+    draw();
+  }, 250);
+  timer.unref?.();
+  draw();
   return {
     containerStarting: (cat) => {
       if (!started.includes(cat)) started.push(cat);
-      bar.message(`${say("-")}; started ${started.join(", ")}`);
+      if (!done) last = `started ${started.join(", ")}`;
+      draw();
     },
     result: (r) => {
       done++;
       if (r.status !== "pass" && r.status !== "skip") bad++;
-      bar.advance(1, say(`${r.id} ${r.status}`));
+      last = `last ${cleanTerminalText(r.id)} ${cleanTerminalText(r.status)}`;
+      draw();
     },
     stop: (interrupted) => {
-      if (interrupted) bar.cancel(`stopped after ${done}/${total} probes (${since(t0)})`);
-      else bar.stop(`${done}/${total} probes in ${since(t0)}${bad ? `, ${bad} not passing` : ""}`);
+      clearInterval(timer);
+      out.write(
+        `\r\u001b[2K${interrupted ? `■  stopped after ${status()} (${since(t0)})` : `◆  ${status()} in ${since(t0)}`}\n`,
+      );
     },
   };
 }

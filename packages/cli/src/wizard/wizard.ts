@@ -132,8 +132,9 @@ export async function runWizard(ui: { color: boolean }): Promise<number> {
       p.outro(`Not run. Use the command above to run it later.`);
       return 0;
     }
-    const probes = await probeInfos(plan.suites, null, plan.categories);
-    p.outro(`Running ${probes.length} probes...`);
+    p.outro("Running the probes...");
+    // The probes load inside the run scope: Ctrl-C from here on still ends in a report.
+    const probes = () => probeInfos(plan.suites, null, plan.categories, plan.project);
     return await executePlan(plan, probes, { ...ui, bar: true });
   } catch (e) {
     if (e instanceof Cancelled) {
