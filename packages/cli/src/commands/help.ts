@@ -22,11 +22,13 @@ Usage:
   brink list [--category ...] [--json]   list the probes
   brink doctor [--json]      check the engine and prove each fence is enforced
   brink init [--yes] [--force]   add a starter suite, a script and a CI workflow to this project
-  brink clean                remove every container and image brink left (label dev.brink=1)
+  brink clean [--all] [--dry-run]   remove what brink runs that are over left on the engine
 
 Options everywhere: --help, --version, --no-color (NO_COLOR is respected too).
 Exit codes: 0 all as expected, 1 a probe failed/errored/was killed, 2 usage error,
-3 environment error (no engine, build failed), 130 interrupted.
+3 environment error (no engine, build failed), 130 interrupted (SIGINT; 143 SIGTERM,
+129 SIGHUP, 131 SIGQUIT, 141 when brink's output was closed): the run's containers are
+removed and its reports written, marked incomplete.
 Run "brink <command> --help" for a command's options.`,
   run: `Usage: brink run [options]
 
@@ -49,12 +51,16 @@ Example: brink run --category fd,disk --nofile 64 --json reports/brink.json`,
 
 Runs CMD in one fenced container with the project mounted read-only at /work (the working
 directory), /scratch writable and size-limited (BRINK_SCRATCH=/scratch), and bun on PATH.
-Its output passes through; brink exits with its exit code (137 when OOM-killed).
+Its output passes through at the pace its reader takes it; brink exits with its exit code
+(137 when OOM-killed), 124 past --timeout, 130/143/129/131 when stopped by a signal, and
+141 when its reader goes away (e.g. | head): the command is ended, its container removed.
 
 ${LIMITS}
   --project DIR     mounted read-only at /work [current directory]
   --writable-project  give the containers a private writable copy instead (yours is never changed)
-  --json FILE       write {version, command, exitCode, signal, oomKilled, durationMs, fence}
+  --timeout D       end the command after D, e.g. 30s, 2m (outcome "hung", exit 124) [none]
+  --json FILE       write {version, command, exitCode, signal, oomKilled, durationMs, fence,
+                    outcome, interruptedBy}
 
 Example: brink exec --memory 96m -- bun test`,
   sweep: `Usage: brink sweep --fault SYSCALL:ERRNO[,...] [options] -- CMD [ARGS...]
@@ -98,8 +104,13 @@ overwritten after a yes (or with --force). Prints what it wrote and the command 
   --project DIR     the project to write into [current directory]
 
 Example: brink init --yes && bun run test:destructive`,
-  clean: `Usage: brink clean
+  clean: `Usage: brink clean [--all] [--dry-run]
 
-Removes every container and image labelled dev.brink=1: what an interrupted or killed brink
-left behind, and the cached probe image.`,
+Removes the containers and per-run images (label dev.brink=1) of brink runs that are over:
+their brink process is gone (same host), or started more than a day ago (another host).
+A run still going is never touched. Every brink command also does this in the background.
+
+  --all             remove everything labelled dev.brink=1: runs still going and the
+                    probe image all runs share included
+  --dry-run         list what would be removed and kept, and why; remove nothing`,
 };
