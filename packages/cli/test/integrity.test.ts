@@ -1,9 +1,10 @@
 // Issue 11: ordinary-but-hostile code under test must not crash, hang or flip brink's
 // verdicts. Each case is a probe in a suite under fixtures/suites/hostile-*.ts (or a suite
 // under fixtures/bad-suites/) with its truthful outcome asserted. The hostile suites run in
-// ONE `brink run` (one container per category); the bad suites each cost one listing.
+// ONE `brink run` (one container per category); the other invocations run side by side
+// once it is done (it builds the probe image when that is needed).
 import { expect } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { brink, docker, engineTest, testDir } from "./engine.ts";
 
@@ -15,6 +16,8 @@ const BAD = "packages/cli/test/fixtures/bad-suites";
 const HOSTILE = ["log", "stdout", "parent", "state", "results", "exits"].map(
   (s) => `${SUITES}/hostile-${s}.ts`,
 );
+/** How many probes the hostile suites define. */
+const HOSTILE_PROBES = 38;
 
 interface Result {
   id: string;
@@ -27,7 +30,7 @@ interface Report {
   summary: Record<string, number>;
 }
 
-/** Runs brink once, on first use, however many tests read it. */
+/** Runs `f` once, on first use, however many tests read it. */
 function once<T>(f: () => Promise<T>): () => Promise<T> {
   let p: Promise<T> | undefined;
   return () => {
@@ -36,66 +39,81 @@ function once<T>(f: () => Promise<T>): () => Promise<T> {
   };
 }
 
-const outputs = {
-  json: join(tmp, "h.json"),
-  junit: join(tmp, "h.xml"),
-  markdown: join(tmp, "h.md"),
-};
-const hostileRun = once(async () => {
+/** `brink run` with `args`, writing JSON, JUnit and Markdown reports named after `name`. */
+async function run(name: string, args: string[]) {
+  const out = {
+    json: join(tmp, `${name}.json`),
+    junit: join(tmp, `${name}.xml`),
+    markdown: join(tmp, `${name}.md`),
+  };
   const r = await brink(
-    [
-      "run",
-      ...HOSTILE.flatMap((s) => ["--suite", s]),
-      "--json",
-      outputs.json,
-      "--junit",
-      outputs.junit,
-      "--markdown",
-      outputs.markdown,
-    ],
+    ["run", ...args, "--json", out.json, "--junit", out.junit, "--markdown", out.markdown],
     { env },
   );
-  const report = JSON.parse(readFileSync(outputs.json, "utf8")) as Report;
+  const report = JSON.parse(readFileSync(out.json, "utf8")) as Report;
+  /** The one result with this id (it fails when there are none or several). */
   const byId = (id: string): Result => {
     const found = report.results.filter((x) => x.id === id);
     expect(found.map((x) => x.id)).toEqual([id]);
     return found[0] as Result;
   };
-  return { ...r, report, byId };
-});
-
-/** Statuses of the results whose id starts with `prefix`, by id. */
-async function statuses(prefix: string): Promise<Record<string, string>> {
-  const { report } = await hostileRun();
-  return Object.fromEntries(
-    report.results.filter((x) => x.id.startsWith(prefix)).map((x) => [x.id, x.status]),
-  );
+  /** Statuses of the results whose id starts with `prefix`, by id. */
+  const statuses = (prefix: string): Record<string, string> =>
+    Object.fromEntries(
+      report.results.filter((x) => x.id.startsWith(prefix)).map((x) => [x.id, x.status]),
+    );
+  return { ...r, out, report, byId, statuses };
 }
 
+const suiteArgs = (files: string[]) => files.flatMap((f) => ["--suite", f]);
+const hostileRun = once(() => run("hostile", suiteArgs(HOSTILE)));
+
+/** `brink run --suite <bad suite>`: its exit code and output (no report is expected). */
+async function runBad(file: string) {
+  const r = await brink(["run", "--suite", `${BAD}/${file}.ts`], { env });
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  return r;
+}
+const BAD_TIMEOUTS = ["infinity", "3e9", "0", "minus-5", "nan"];
+
+/** Everything after the hostile run, started together so that their waits overlap. */
+const others = once(async () => {
+  await hostileRun().catch(() => {});
+  return {
+    slow: run("slow", [...suiteArgs([`${SUITES}/hostile-slow.ts`]), "--timeout", "1s"]),
+    slowLoad: run("slow-load", suiteArgs([`${SUITES}/hostile-slow-load.ts`])),
+    definitions: Promise.all(
+      ["duplicate-ids", "unbranded", ...BAD_TIMEOUTS.map((t) => `timeout-${t}`)].map(runBad),
+    ),
+    exitAtTopLevel: Promise.all([
+      runBad("exit-at-top-level"),
+      brink(["list", "--suite", `${BAD}/exit-at-top-level.ts`], { env }),
+    ]),
+  };
+});
+
 // The suite whose top-level await never settles waits out the runner's 30 s loading
-// deadline: it starts now, so that wait overlaps the other cases.
-const neverSettles = docker
-  ? brink(["run", "--suite", `${BAD}/await-never-settles.ts`], { env })
-  : null;
+// deadline: it starts now, so that wait overlaps every other case.
+const neverSettles = docker ? runBad("await-never-settles") : null;
 
 engineTest("hostile suites: the run ends, one result per probe, every writer writes", async () => {
-  const { code, report, stderr } = await hostileRun();
+  const { code, report, stderr, out } = await hostileRun();
   expect(code).toBe(1);
   expect(stderr).not.toMatch(/\n\s+at /);
   const listed = JSON.parse(
-    (await brink(["list", "--json", ...HOSTILE.flatMap((s) => ["--suite", s])], { env })).stdout,
+    (await brink(["list", "--json", ...suiteArgs(HOSTILE)], { env })).stdout,
   ) as { id: string }[];
-  expect(listed.length).toBe(35);
+  expect(listed.length).toBe(HOSTILE_PROBES);
   expect(report.results.map((x) => x.id).sort()).toEqual(listed.map((p) => p.id).sort());
-  expect(report.summary.total).toBe(35);
+  expect(report.summary.total).toBe(HOSTILE_PROBES);
   const py = Bun.spawnSync([
     "python3",
     "-c",
     "import sys,xml.etree.ElementTree as E; print(len(list(E.parse(sys.argv[1]).getroot().iter('testcase'))))",
-    outputs.junit,
+    out.junit,
   ]);
-  expect(py.stdout.toString().trim()).toBe("35");
-  const md = readFileSync(outputs.markdown, "utf8");
+  expect(py.stdout.toString().trim()).toBe(String(HOSTILE_PROBES));
+  const md = readFileSync(out.markdown, "utf8");
   expect(md).toContain("| ✅ pass | `stack.no-message` | stack |");
   expect(md).toContain("| ❌ fail | `stack.numeric-message` | stack |");
 });
@@ -106,12 +124,12 @@ engineTest("an app that logs JSON lines to stdout passes, once", async () => {
 });
 
 engineTest("forged events on its own stdout and stderr change nothing", async () => {
-  const { byId } = await hostileRun();
+  const { byId, statuses } = await hostileRun();
   expect(byId("fd.forge-stdout")).toMatchObject({
     status: "fail",
     message: "the real verdict: a failure",
   });
-  expect(await statuses("fd.after-stdout")).toEqual({
+  expect(statuses("fd.after-stdout")).toEqual({
     "fd.after-stdout-fails": "fail",
     "fd.after-stdout-throws": "fail",
   });
@@ -143,14 +161,41 @@ engineTest(
 );
 
 engineTest(
-  "forged events written onto the container's stdout through /proc change nothing",
+  "code that writes a note on fd 3 (as bats tests do) is judged by its verdict",
   async () => {
     const { byId } = await hostileRun();
+    expect(byId("fd.writes-fd3")).toMatchObject({
+      status: "fail",
+      message: "the real verdict: a failure",
+    });
+  },
+);
+
+engineTest("code that closes every inherited descriptor still gets its pass", async () => {
+  const { byId } = await hostileRun();
+  expect(byId("fd.closes-inherited-fds")).toMatchObject({
+    status: "pass",
+    message: "inherited descriptors closed",
+  });
+});
+
+engineTest("logging to /proc/1/fd/1, as containerised apps do, changes nothing", async () => {
+  const { byId } = await hostileRun();
+  expect(byId("pids.logs-to-docker")).toMatchObject({
+    status: "pass",
+    message: "logged to docker",
+  });
+});
+
+engineTest(
+  "forged events written onto the container's stdout through /proc change nothing",
+  async () => {
+    const { byId, statuses } = await hostileRun();
     const forger = byId("pids.forge-via-parent");
     expect(forger).toMatchObject({ status: "fail", message: "the real verdict: a failure" });
     // The writes did reach the container's stdout: this case tests something.
     expect(forger.observed.wroteThrough).toContain("/proc/1/fd/1");
-    expect(await statuses("pids.after-parent")).toEqual({
+    expect(statuses("pids.after-parent")).toEqual({
       "pids.after-parent-fails": "fail",
       "pids.after-parent-throws": "fail",
     });
@@ -179,8 +224,8 @@ engineTest("a probe that kills its runner is killed, not passed", async () => {
 engineTest(
   "globals patched, fence variables deleted, the guard's errors thrown, /scratch filled: each probe judged alone",
   async () => {
-    const { byId } = await hostileRun();
-    expect(await statuses("disk.")).toEqual({
+    const { byId, statuses } = await hostileRun();
+    expect(statuses("disk.")).toEqual({
       "disk.patches-json": "fail",
       "disk.deletes-fence-env": "pass",
       "disk.throws-guard-error": "fail",
@@ -202,8 +247,8 @@ engineTest(
 );
 
 engineTest("odd verdicts and throws get truthful statuses", async () => {
-  const { byId } = await hostileRun();
-  expect(await statuses("stack.")).toEqual({
+  const { byId, statuses } = await hostileRun();
+  expect(statuses("stack.")).toEqual({
     "stack.no-message": "pass",
     "stack.numeric-message": "fail",
     "stack.returns-undefined": "error",
@@ -274,34 +319,23 @@ engineTest(
 );
 
 engineTest("brink run --timeout 1s caps a probe that takes 5 s", async () => {
-  const json = join(tmp, "slow.json");
-  const r = await brink(
-    ["run", "--suite", `${SUITES}/hostile-slow.ts`, "--timeout", "1s", "--json", json],
-    { env },
-  );
-  expect(r.code).toBe(1);
-  const report = JSON.parse(readFileSync(json, "utf8")) as Report;
+  const { code, report, byId } = await (await others()).slow;
+  expect(code).toBe(1);
   expect(report.results).toHaveLength(1);
-  expect(report.results[0]).toMatchObject({
-    id: "fd.takes-5s",
+  expect(byId("fd.takes-5s")).toMatchObject({
     status: "error",
     message: "timed out after 1000 ms",
   });
 });
 
-/** `brink run --suite <bad>`: its exit code and stderr, and whether a JSON report appeared. */
-async function runBad(file: string) {
-  const json = join(tmp, `${file}.json`);
-  const r = await brink(["run", "--suite", `${BAD}/${file}.ts`, "--json", json], { env });
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-  return { ...r, reported: existsSync(json) };
-}
+engineTest("a suite that takes 3 s to load does not use up a 1 s probe's timeout", async () => {
+  const { code, byId } = await (await others()).slowLoad;
+  expect(byId("fd.quick-after-slow-load")).toMatchObject({ status: "pass", message: "quick" });
+  expect(code).toBe(0);
+});
 
 engineTest("bad definitions are usage errors naming the file and the id", async () => {
-  const timeouts = ["infinity", "3e9", "0", "minus-5", "nan"];
-  const [dup, unbranded, ...bad] = await Promise.all(
-    ["duplicate-ids", "unbranded", ...timeouts.map((t) => `timeout-${t}`)].map(runBad),
-  );
+  const [dup, unbranded, ...timeouts] = await (await others()).definitions;
   expect(dup?.code).toBe(2);
   expect(dup?.stderr).toContain(`${BAD}/duplicate-ids.ts`);
   expect(dup?.stderr).toContain('two probes have the id "fd.same-id"');
@@ -310,11 +344,12 @@ engineTest("bad definitions are usage errors naming the file and the id", async 
   expect(unbranded?.stderr).toContain('export "handMade" (id "memory.hand-made")');
   expect(unbranded?.stderr).toContain("defineProbe");
   const shown = ["Infinity", "3000000000", "0", "-5", "NaN"];
-  bad.forEach((r, i) => {
+  timeouts.forEach((r, i) => {
+    const name = BAD_TIMEOUTS[i];
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${BAD}/timeout-${timeouts[i]}.ts`);
+    expect(r.stderr).toContain(`${BAD}/timeout-${name}.ts`);
     expect(r.stderr).toContain(
-      `probe fd.timeout-${timeouts[i]}: timeoutMs ${shown[i]} is not between 1 and`,
+      `probe fd.timeout-${name}: timeoutMs ${shown[i]} is not between 1 and`,
     );
   });
 });
@@ -322,19 +357,18 @@ engineTest("bad definitions are usage errors naming the file and the id", async 
 engineTest(
   "process.exit(0) at a suite's top level: exit 2 and a message, not a silent 0",
   async () => {
-    const r = await runBad("exit-at-top-level");
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("loading the suite ended with exit code 0");
-    const listed = await brink(["list", "--suite", `${BAD}/exit-at-top-level.ts`], { env });
-    expect(listed.code).toBe(2);
-    expect(listed.stderr).toContain("loading the suite ended with exit code 0");
+    const [ran, listed] = await (await others()).exitAtTopLevel;
+    for (const r of [ran, listed]) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("loading the suite ended with exit code 0");
+    }
   },
 );
 
 engineTest(
   "a suite whose top-level await never settles: exit 2 within the loading deadline",
   async () => {
-    const r = await (neverSettles as ReturnType<typeof brink>);
+    const r = await (neverSettles as ReturnType<typeof runBad>);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("loading the suite did not finish within 30 s");
   },
