@@ -234,7 +234,7 @@ describe("a runner's own lines that make no sense are a protocol error naming th
     const lines = runnerLines(CLEAN);
     lines.splice(3, 1); // fd.a's result never arrives
     const r = read(lines);
-    expect(r.events.protocolError).toMatch(/sequence 4 where 3 was next/);
+    expect(r.events.protocolError).toMatch(/events 3..3 were lost/);
     expect(r.results).toEqual([]);
     expect(r.events.running?.probe.id).toBe("fd.a");
     expect(r.events.done).toBe(false);

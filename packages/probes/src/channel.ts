@@ -52,12 +52,16 @@ export type ChannelLine =
   | { kind: "event"; event: unknown }
   /** Not a channel line at all: stray output (kept as log, never believed). */
   | { kind: "stray"; line: string }
-  /** Looks like a channel line but fails: forged, replayed, out of order, or a second hello. */
-  | { kind: "bad"; line: string; why: string };
+  /** Looks like a channel line but is not the writer's: forged, replayed, a second hello. Never believed; not an error of the writer either. */
+  | { kind: "bad"; line: string; why: string }
+  /** A signed event arrived after a gap: the writer's events before it were lost (mangled in transit). */
+  | { kind: "lost"; line: string; why: string };
 
 /**
  * The host's end: believes the first hello, then only events whose MAC verifies and whose
- * sequence number is the next one.
+ * sequence number is the next one. Lines that do not verify are `bad` (someone else wrote
+ * them: ignore them); a verified event after a gap is `lost` (the writer's own events went
+ * missing: that is an error).
  *
  * @example
  * const reader = channelReader();
@@ -86,8 +90,6 @@ export function channelReader(): { accept(line: string): ChannelLine } {
       if (!key) return { kind: "bad", line: raw, why: "an event before the hello" };
       if (typeof v.brink !== "number" || !Number.isInteger(v.brink) || v.brink > MAX_SEQ)
         return { kind: "bad", line: raw, why: "no sequence number" };
-      if (v.brink !== seq + 1)
-        return { kind: "bad", line: raw, why: `sequence ${v.brink} where ${seq + 1} was next` };
       // The MAC covers the event exactly as written: cut it out of the line, not re-encoded.
       const at = line.indexOf(',"e":');
       const body = at < 0 ? "" : line.slice(at + 5, -1);
@@ -95,6 +97,17 @@ export function channelReader(): { accept(line: string): ChannelLine } {
       const got = Buffer.from(typeof v.mac === "string" ? v.mac : "", "hex");
       if (got.length !== want.length || !timingSafeEqual(got, want))
         return { kind: "bad", line: raw, why: "its MAC does not verify" };
+      if (v.brink <= seq) return { kind: "bad", line: raw, why: `sequence ${v.brink} replayed` };
+      if (v.brink > seq + 1) {
+        // Signed by the writer, but events before it never arrived whole.
+        const lost = {
+          kind: "lost",
+          line: raw,
+          why: `events ${seq + 1}..${v.brink - 1} were lost`,
+        } as const;
+        seq = v.brink;
+        return lost;
+      }
       seq = v.brink;
       return { kind: "event", event: v.e };
     },

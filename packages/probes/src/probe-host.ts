@@ -11,7 +11,7 @@
  * whatever handles the probe left open. What it reports is only half the evidence: the
  * runner also judges how this process ended.
  */
-import { mkdirSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { describeThrown, plain, safeJson, safeText } from "./normalize.ts";
 import type { Probe } from "./probe.ts";
@@ -20,6 +20,9 @@ import type { Probe } from "./probe.ts";
 const exit: (code: number) => never = (process.reallyExit?.bind(process) ??
   process.exit.bind(process)) as (code: number) => never;
 const write = writeSync;
+const open = openSync;
+const close = closeSync;
+const clock = performance.now.bind(performance);
 const setTimer = setTimeout;
 
 /** What this process tells the runner on fd 3. */
@@ -29,7 +32,9 @@ export type HostReport =
   | { kind: "threw"; name: string; message: string; code?: string; stack?: string }
   | { kind: "timeout"; timeoutMs: number }
   | { kind: "bad-suite"; message: string }
-  | { kind: "list"; probes: unknown[] };
+  | { kind: "list"; probes: unknown[] }
+  /** Sent before the probe runs: the suite has loaded and the probe's clock starts. */
+  | { kind: "loaded" };
 
 /** Reports larger than this have their `observed` cut to a preview, with a note. */
 export const OBSERVED_MAX = 256 * 1024;
@@ -41,12 +46,26 @@ function report(r: HostReport): never {
     line = `${safeJson({ ...r, observed: { truncated: `observed was ${whole.length} characters, over the ${OBSERVED_MAX} cap; this is its start`, preview: whole.slice(0, 4096) } })}\n`;
   }
   try {
-    let buf = Buffer.from(line);
-    while (buf.length) buf = buf.subarray(write(3, buf));
+    send(line);
   } catch {
     exit(70);
   }
   exit(0);
+}
+
+/**
+ * Where reports go: `--report` is a path to the runner's end of a pipe
+ * (/proc/<runner>/fd/<n>), opened only for each write, so the probe's code holds no
+ * descriptor of it to write on or close by accident (fd 3 is free for the code's own use);
+ * or a descriptor number where the runner could not make a pipe of its own.
+ */
+let reportTo = "3";
+
+function send(line: string): void {
+  const fd = /^\d+$/.test(reportTo) ? Number(reportTo) : open(reportTo, "w");
+  let buf = Buffer.from(line);
+  while (buf.length) buf = buf.subarray(write(fd, buf));
+  if (fd !== Number(reportTo)) close(fd);
 }
 
 async function loadAll(suites: string[], builtin: boolean): Promise<Probe[]> {
@@ -60,6 +79,7 @@ async function loadAll(suites: string[], builtin: boolean): Promise<Probe[]> {
 
 /** Turns what `run` returned into a report, trusting nothing about its shape. */
 export function outcomeReport(v: unknown): HostReport {
+  if (v === undefined) return { kind: "no-verdict", got: "undefined" };
   const o = plain(v);
   if (
     typeof o !== "object" ||
@@ -92,9 +112,11 @@ async function main(): Promise<void> {
       timeout: { type: "string" },
       scratch: { type: "string" },
       fences: { type: "string" },
+      report: { type: "string" },
     },
     strict: true,
   });
+  if (v.report) reportTo = v.report;
   let probes: Probe[];
   try {
     probes = await loadAll(v.suite ?? [], v.builtin === true);
@@ -121,6 +143,12 @@ async function main(): Promise<void> {
   const pressure = await import("./pressure/index.ts");
   const scratch = v.scratch ?? "/scratch";
   mkdirSync(scratch, { recursive: true });
+  try {
+    send(`${safeJson({ kind: "loaded" })}\n`);
+  } catch {
+    exit(70);
+  }
+  const started = clock();
   setTimer(() => {
     controller.abort();
     report({ kind: "timeout", timeoutMs });
@@ -134,6 +162,8 @@ async function main(): Promise<void> {
       log: (...parts) => process.stderr.write(`${parts.map((x) => safeText(x)).join(" ")}\n`),
       pressure,
     });
+    // Synchronous work can run past the timer: a verdict that came too late is a timeout.
+    if (clock() - started > timeoutMs) report({ kind: "timeout", timeoutMs });
     report(outcomeReport(returned));
   } catch (e) {
     report({ kind: "threw", ...describeThrown(e) });

@@ -63,10 +63,14 @@ export interface Probe {
  * });
  */
 export function defineProbe(probe: Omit<Probe, "expected"> & { expected?: Expectation }): Probe {
-  if (typeof probe?.id !== "string" || !/^[a-z0-9]+\.[a-z0-9][a-z0-9.-]*$/.test(probe.id)) {
+  if (
+    typeof probe?.id !== "string" ||
+    probe.id.length > 200 ||
+    !/^[a-z0-9]+\.[a-z0-9][a-z0-9.-]*$/.test(probe.id)
+  ) {
     throw new ProbeError(
       "BAD_SUITE",
-      `probe id "${probe.id}" must look like "category.name" (lowercase, dashes)`,
+      `probe id "${String(probe?.id).slice(0, 220)}" must look like "category.name" (lowercase, dashes, at most 200 characters)`,
     );
   }
   if (!CATEGORIES.includes(probe.category)) {
@@ -77,6 +81,9 @@ export function defineProbe(probe: Omit<Probe, "expected"> & { expected?: Expect
   }
   if (typeof probe.run !== "function") {
     throw new ProbeError("BAD_SUITE", `probe ${probe.id}: run must be a function`);
+  }
+  if (probe.title !== undefined && String(probe.title).length > 1000) {
+    throw new ProbeError("BAD_SUITE", `probe ${probe.id}: title is longer than 1000 characters`);
   }
   const t = probe.timeoutMs;
   if (t !== undefined && !(typeof t === "number" && t >= 1 && t <= MAX_TIMEOUT_MS)) {

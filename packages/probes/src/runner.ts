@@ -88,14 +88,14 @@ async function list(suites: string[], builtin: boolean): Promise<void> {
       event: "bad-suite",
       message: ev.timedOut
         ? `loading the suite did not finish within ${LIST_TIMEOUT_MS / 1000} s (a top-level await that never settles?)`
-        : `loading the suite ${describe(ev)}${ev.log ? `: ${ev.log.trim().split("\n").slice(-3).join(" | ")}` : ""}`,
+        : `loading ${suites.join(", ") || "the built-in suite"} ${describe(ev)}${ev.log ? `: ${ev.log.trim().split("\n").slice(-3).join(" | ")}` : ""}`,
     });
 }
 
 function describe(ev: ProbeEvidence): string {
   return ev.signal
     ? `was killed by ${ev.signal}`
-    : `ended with exit code ${ev.exitCode} and no answer`;
+    : `ended with exit code ${ev.exitCode} before it listed its probes (a process.exit at the suite's top level?)`;
 }
 
 /** Whether a category's fence was in force when the runner started, and why not. */

@@ -34,6 +34,14 @@ test("channel: the host believes only signed events in sequence after one hello"
     total: 0,
   });
   expect(r.accept(other[1] as string).kind).toBe("bad");
+  // A signed event after a gap: the writer's own events were lost on the way.
+  const gap: string[] = [];
+  const g = openChannel((l) => gap.push(...l.split("\n").filter(Boolean)));
+  g.send({ event: "done", total: 0 });
+  g.send({ event: "done", total: 1 });
+  const r2 = channelReader();
+  r2.accept(gap[0] as string);
+  expect(r2.accept(gap[2] as string)).toMatchObject({ kind: "lost", why: "events 1..1 were lost" });
 });
 
 test("validateEvent: schemas checked, anything else is a reason, never a throw", () => {

@@ -13,6 +13,8 @@ export interface ContainerEvents {
   readonly done: boolean;
   /** The first protocol error, naming the raw line; nothing after it is believed. */
   readonly protocolError: string | null;
+  /** Lines that looked like channel lines but did not verify (never believed). */
+  readonly ignored: number;
 }
 
 /** What the reader tells its owner as events are believed. */
@@ -47,6 +49,7 @@ export function readContainerEvents(probes: ProbeInfo[], on: EventHandlers): Con
   let refused: string | null = null;
   let done = false;
   let protocolError: string | null = null;
+  let ignored = 0;
 
   const broken = (why: string, line: string): undefined => {
     if (protocolError) return;
@@ -108,7 +111,10 @@ export function readContainerEvents(probes: ProbeInfo[], on: EventHandlers): Con
     line(line) {
       if (protocolError) return;
       const got = reader.accept(line);
-      if (got.kind === "bad") broken(got.why, line);
+      // A line that does not verify was written by someone else (code under test): never
+      // believed, and no reason to disbelieve the runner's own events around it.
+      if (got.kind === "bad") ignored++;
+      else if (got.kind === "lost") broken(got.why, line);
       else if (got.kind === "event") {
         const e = validateEvent(got.event);
         if (typeof e === "string") broken(e, line);
@@ -129,6 +135,9 @@ export function readContainerEvents(probes: ProbeInfo[], on: EventHandlers): Con
     },
     get protocolError() {
       return protocolError;
+    },
+    get ignored() {
+      return ignored;
     },
   };
 }

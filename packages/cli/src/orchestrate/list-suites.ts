@@ -92,7 +92,7 @@ export async function listInContainer(
       },
       onLine(line) {
         const got = reader.accept(line);
-        if (got.kind === "bad") problem ??= `protocol error: ${got.why}`;
+        if (got.kind === "lost") problem ??= `protocol error: ${got.why}`;
         if (got.kind !== "event") return;
         const e = validateEvent(got.event);
         if (typeof e === "string") problem ??= `protocol error: ${e}`;

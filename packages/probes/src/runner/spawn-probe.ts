@@ -26,6 +26,9 @@ export const EXIT_GRACE_MS = 2000;
 /** How long past its timeout the runner waits before killing a probe process. */
 export const KILL_GRACE_MS = 1500;
 const LOG_MAX = 4096;
+/** How long a probe's process may take to load its suite before its own clock starts. */
+export const LOAD_TIMEOUT_MS = 30_000;
+const LOADED = '{"kind":"loaded"}\n';
 /** The largest report the runner reads; a larger one is cut and marked. */
 export const REPORT_MAX = 1 << 20;
 
@@ -83,13 +86,20 @@ export async function spawnProbe(
     afterExit?: () => Promise<unknown>;
   },
 ): Promise<ProbeEvidence> {
-  const started = performance.now();
+  let started = performance.now();
   const pipe = await osPipe();
+  const reports = await osPipe();
   const out = pipe?.write ?? "pipe";
-  const child = Bun.spawn([process.execPath, PROBE_HOST, ...args], {
+  // The probe's process opens the runner's end of the report pipe by path for each write
+  // and holds no descriptor of it; the runner keeps the write end too, so reading never
+  // sees an end of file before the probe has written.
+  const reportArg = reports ? `/proc/${process.pid}/fd/${reports.write}` : "3";
+  const child = Bun.spawn([process.execPath, PROBE_HOST, ...args, "--report", reportArg], {
     cwd: options.cwd,
     env: options.env,
-    stdio: ["ignore", out, out, "pipe"],
+    stdio: ["ignore", out, out, reports ? "ignore" : "pipe"],
+    // A session of its own: a probe's kill(0) or a signal to its group stays in its tree.
+    detached: true,
   });
   if (pipe) closeQuietly(pipe.write);
   const log = tail(LOG_MAX);
@@ -104,15 +114,27 @@ export async function spawnProbe(
       child.kill("SIGKILL");
     } catch {}
   };
-  const deadline = setTimeout(() => {
+  const onDeadline = () => {
     timedOut = !reported;
     kill();
-  }, options.timeoutMs + KILL_GRACE_MS);
+  };
+  // Until the suite has loaded, the load deadline; then the probe's own timeout.
+  let deadline = setTimeout(onDeadline, LOAD_TIMEOUT_MS);
   let finished: () => void = () => {};
   const finish = new Promise<void>((r) => {
     finished = r;
   });
-  const onReport = (s: string) => {
+  let loaded = false;
+  const onReport = (chunk: string) => {
+    let s = chunk;
+    if (!loaded && (reportText + s).startsWith(LOADED)) {
+      loaded = true;
+      s = (reportText + s).slice(LOADED.length);
+      reportText = "";
+      started = performance.now();
+      clearTimeout(deadline);
+      deadline = setTimeout(onDeadline, options.timeoutMs + KILL_GRACE_MS);
+    }
     reportBytes += s.length;
     if (reportText.length < REPORT_MAX) reportText += s.slice(0, REPORT_MAX - reportText.length);
     if (!reported && reportText.includes("\n")) {
@@ -123,8 +145,9 @@ export async function spawnProbe(
       }, EXIT_GRACE_MS);
     }
   };
+  const reportFd = reports ? reports.read : (child.stdio[3] as unknown as number);
   const reading = [
-    drainUntil(Bun.file(child.stdio[3] as unknown as number).stream(), onReport, finish),
+    drainUntil(Bun.file(reportFd).stream(), onReport, finish),
     pipe
       ? drainUntil(Bun.file(pipe.read).stream(), log.push, finish)
       : Promise.all([
@@ -139,6 +162,10 @@ export async function spawnProbe(
   setTimeout(finished, 200);
   await Promise.all(reading);
   if (pipe) closeQuietly(pipe.read);
+  if (reports) {
+    closeQuietly(reports.read);
+    closeQuietly(reports.write);
+  }
   return {
     report: parseReport(reportText, reportBytes),
     exitCode: child.exitCode,
