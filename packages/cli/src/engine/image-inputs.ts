@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } fro
 import { dirname, join, relative } from "node:path";
 import { BrinkError } from "../errors.ts";
 import { DOCKER_DIR, packageDir } from "../paths.ts";
+import { openHashCache } from "./hash-cache.ts";
 import { type ShippedPackage, shippedPackage } from "./shipped-files.ts";
 
 /** Which Dockerfile: the offline FROM scratch one, or the official Bun base (needs a registry). */
@@ -115,24 +116,27 @@ export function collectImageInputs(base: ImageBase = "scratch"): ImageInputs {
     const p = which(name);
     if (p) programs.push([p, `usr/bin/${name}`]);
   }
+  const cache = openHashCache();
   const libs = new Set<string>();
   for (const [src, dest] of programs) {
     files.push({ dest: `rootfs/${dest}`, src });
-    if (base === "scratch") for (const lib of sharedLibraries(src)) libs.add(lib);
+    if (base === "scratch") for (const lib of cache.derived(src, sharedLibraries)) libs.add(lib);
   }
   for (const lib of libs) files.push({ dest: `rootfs${lib}`, src: lib });
   const hasher = new Bun.CryptoHasher("sha256");
   for (const f of files.sort((a, b) => a.dest.localeCompare(b.dest))) {
     hasher.update(`${f.dest}\0`);
     if (f.text !== undefined) hasher.update(f.text);
-    else hashFile(hasher, f.src as string);
+    else hasher.update(cache.hash(f.src as string, contentHash));
   }
+  cache.save();
   const hash = hasher.digest("hex");
   return { base, files, hash, tag: `brink-probe:${hash.slice(0, 16)}`, packages };
 }
 
-/** Feeds a file to `hasher` in 4 MiB pieces: the Bun binary is ~100 MiB, never held whole. */
-function hashFile(hasher: Bun.CryptoHasher, path: string): void {
+/** A file's sha256, read in 4 MiB pieces: the Bun binary is ~100 MiB, never held whole. */
+export function contentHash(path: string): string {
+  const hasher = new Bun.CryptoHasher("sha256");
   const buf = Buffer.allocUnsafe(4 * 2 ** 20);
   const fd = openSync(path, "r");
   try {
@@ -140,6 +144,7 @@ function hashFile(hasher: Bun.CryptoHasher, path: string): void {
   } finally {
     closeSync(fd);
   }
+  return hasher.digest("hex");
 }
 
 /** Directories a context file needs. */
