@@ -134,6 +134,32 @@ function pump(stream: NodeJS.ReadableStream, io: ContainerIO) {
   return { done, state };
 }
 
+/** Rejects after `ms` unless `p` settles first. */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: Timer | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} got no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The container's exit status from the engine's wait, or a rejection once the engine stops
+ * answering. (Under Bun, a wait whose connection the engine dropped never settles: once the
+ * output has ended and the wait has not answered, the engine is asked directly.)
+ */
+async function waitForExit(container: Docker.Container, outputEnded: Promise<void>) {
+  const waiting = container.wait().then((w) => (w as { StatusCode: number }).StatusCode);
+  waiting.catch(() => {}); // settled below, or abandoned when the engine is gone
+  await Promise.race([waiting, outputEnded]);
+  for (;;) {
+    const code = await Promise.race([waiting, Bun.sleep(2000).then(() => null)]);
+    if (code !== null) return code;
+    const info = await within(container.inspect(), 5000, "inspecting the container");
+    if (!info.State.Running) return info.State.ExitCode;
+  }
+}
+
 /**
  * Creates a fenced container, streams its output as it comes (with backpressure), waits,
  * inspects (OOMKilled, exit code) and removes it (force, volumes) whatever happened. No
@@ -176,7 +202,7 @@ export async function runContainer(
     }
     if (io.signal?.aborted) onAbort();
     io.signal?.addEventListener("abort", onAbort, { once: true });
-    const waited = (await container.wait()) as { StatusCode: number };
+    const status = await waitForExit(container, output.done);
     // The output ends with the container. A slow engine may never end it: stop listening
     // once it has been silent for a while, unless a slow reader is what holds it back.
     for (;;) {
@@ -192,7 +218,7 @@ export async function runContainer(
     (stream as { destroy?: () => void }).destroy?.();
     await Promise.race([output.done, Bun.sleep(500)]);
     const info = await container.inspect();
-    const exitCode = info.State.ExitCode ?? waited.StatusCode;
+    const exitCode = info.State.ExitCode ?? status;
     return {
       exitCode,
       oomKilled: info.State.OOMKilled === true,
