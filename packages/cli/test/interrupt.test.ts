@@ -181,3 +181,49 @@ engineTest(
   },
   120_000,
 );
+
+engineTest(
+  "doctor and sweep stop the same way: SIGTERM/SIGHUP, their codes, nothing left, the sweep report incomplete",
+  async () => {
+    const stopWhenUp = async (args: string[], signal: Sig, name: string) => {
+      const run = testRunId(name);
+      const p = Bun.spawn(["bun", MAIN, ...args], {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: "1", BRINK_RUN_ID: run },
+        stdout: "ignore",
+        stderr: "pipe",
+      });
+      const stderr = new Response(p.stderr).text();
+      const end = Date.now() + 60_000;
+      while ((await leftovers(run)) === 0 && p.exitCode === null && Date.now() < end)
+        await Bun.sleep(50);
+      p.kill(signal);
+      return { run, code: await p.exited, stderr: await stderr };
+    };
+    const json = join(tmp, "sweep-stopped.json");
+    const [doctor, sweep] = await Promise.all([
+      stopWhenUp(["doctor"], "SIGTERM", "doctor-term"),
+      stopWhenUp(
+        [
+          "sweep",
+          "--fault",
+          "write:ENOSPC",
+          "--json",
+          json,
+          "--",
+          "bun",
+          "-e",
+          "for (;;) { require('node:fs').writeFileSync('/scratch/x', 'y'); await Bun.sleep(50) }",
+        ],
+        "SIGHUP",
+        "sweep-hup",
+      ),
+    ]);
+    expect(doctor.code).toBe(143);
+    expect(doctor.stderr).not.toMatch(/\n\s+at /);
+    expect(await leftovers(doctor.run)).toBe(0);
+    expect(sweep.code).toBe(129);
+    expect(JSON.parse(readFileSync(json, "utf8")).incomplete).toBe("interrupted by SIGHUP");
+    expect(await leftovers(sweep.run)).toBe(0);
+  },
+);
