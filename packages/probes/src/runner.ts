@@ -33,8 +33,24 @@ import { writeAllSync } from "./write-events.ts";
 // The hello goes out before anything else can write: nothing under test has run yet.
 const channel = openChannel((line) => writeAllSync(1, line));
 const emit = (e: RunnerEvent) => channel.send(e);
-/** The environment every probe process starts with: the container's, as it was. */
-const ENV = { ...process.env };
+/**
+ * The environment every probe process starts with: the container's, as it was, less the
+ * JSC settings meant for the runner alone (BUN_JSC_*).
+ */
+const ENV = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !k.startsWith("BUN_JSC_")),
+);
+
+/**
+ * Starts, before any probe, the threads Bun would otherwise start lazily (a GC helper, the
+ * process waiter): once a probe has used up the pids fence, a Bun that needs a new thread
+ * aborts.
+ */
+async function warmUp(): Promise<void> {
+  Bun.gc(true);
+  await Bun.spawn([process.execPath, "--version"], { stdio: ["ignore", "ignore", "ignore"] })
+    .exited;
+}
 const WORK = "/work";
 /** How long a suite may take to load when listing its probes. */
 const LIST_TIMEOUT_MS = 30_000;
@@ -147,6 +163,7 @@ async function main(): Promise<void> {
   } catch {
     fail(2, "--plan is not JSON");
   }
+  await warmUp();
   const scratch = scratchDir(ENV);
   const fencesJson = JSON.stringify({ fences: fenced.fences, fence });
   const plain = (probe: ProbeMeta, status: "skip" | "error", message: string, observed = {}) =>

@@ -3,7 +3,7 @@ import { channelReader, type ProbeMeta, validateEvent } from "@brink/probes";
 import type { ContainerSpec, Limits } from "../engine/container-spec.ts";
 import { BrinkError } from "../errors.ts";
 import type { RunContainer } from "./batch.ts";
-import { RUNNER } from "./run-plan.ts";
+import { RUNNER, RUNNER_ENV } from "./run-plan.ts";
 import { readCached, suiteKey, writeCached } from "./suite-cache.ts";
 
 /** How long listing may take in all: the runner allows a suite 30 s to load. */
@@ -72,6 +72,7 @@ export async function listInContainer(
     project: target.project,
     user: target.user,
     labels: { "dev.brink.category": "list" },
+    env: RUNNER_ENV,
   };
   const reader = channelReader();
   let probes: ProbeMeta[] | null = null;

@@ -10,6 +10,18 @@ import type { ProbeInfo } from "./probe-info.ts";
 /** Where the runner sits in the probe image. */
 export const RUNNER = "/node_modules/@brink/probes/src/runner.ts";
 
+/**
+ * The runner's own JSC settings: compile and collect on its main thread. A probe may use up
+ * the pids fence, and Bun aborts when it cannot start a thread it wants (seen: the runner
+ * killed by SIGABRT mid-way through the pids category). The runner drops these before it
+ * starts a probe's process, which gets Bun's defaults.
+ */
+export const RUNNER_ENV: Record<string, string> = {
+  BUN_JSC_useConcurrentJIT: "0",
+  BUN_JSC_useConcurrentGC: "0",
+  BUN_JSC_numberOfGCMarkers: "1",
+};
+
 /** A category's fences: the disk container gets memory headroom above its tmpfs (tmpfs pages are charged to memory). */
 export function limitsFor(category: Category, limits: Limits): Limits {
   return category === "disk" ? { ...limits, memory: limits.memory + limits.disk } : limits;
@@ -97,6 +109,7 @@ export async function runPlan(
         projectWritable: options.writable,
         user: options.user,
         labels: { "dev.brink.category": category },
+        env: RUNNER_ENV,
       });
       tasks.push(() => {
         options.onStart?.(category);
