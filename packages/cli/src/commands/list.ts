@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { parseCategories, resolveProject, resolveSuites } from "../args/plan.ts";
-import { probeInfos } from "../orchestrate/probe-info.ts";
+import { openRunScope } from "../engine/run-scope.ts";
+import { type ProbeInfo, probeInfos } from "../orchestrate/probe-info.ts";
 import { palette } from "../report/terminal.ts";
 import { parseOrUsage } from "./parse.ts";
 
@@ -23,8 +24,22 @@ export async function listCommand(argv: string[], ui: { color: boolean }): Promi
     }),
   );
   const categories = parseCategories(v.category);
-  const suites = resolveSuites(v.suite, resolveProject(undefined));
-  const probes = await probeInfos(suites, null, categories);
+  const project = resolveProject(undefined);
+  const suites = resolveSuites(v.suite, project);
+  // Listing a suite may start a container (the suite's code never runs on the host): a
+  // scope, so a stop or a closed reader removes it.
+  await using scope = openRunScope();
+  let probes: ProbeInfo[];
+  try {
+    probes = await probeInfos(suites, null, categories, {
+      project,
+      session: () => scope.session(),
+      signal: scope.signal,
+    });
+  } catch (e) {
+    if (scope.stopped) return scope.exitCode(1);
+    throw e;
+  }
   if (v.json) {
     const rows = probes.map(({ id, category, title, expected, timeoutMs }) => ({
       id,
@@ -34,7 +49,7 @@ export async function listCommand(argv: string[], ui: { color: boolean }): Promi
       timeoutMs,
     }));
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-    return 0;
+    return scope.exitCode(0);
   }
   const c = palette(ui.color);
   const w = Math.max(...probes.map((p) => p.id.length));
@@ -44,5 +59,5 @@ export async function listCommand(argv: string[], ui: { color: boolean }): Promi
     );
   }
   process.stdout.write(c.dim(`${probes.length} probes\n`));
-  return 0;
+  return scope.exitCode(0);
 }

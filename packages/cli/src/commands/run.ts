@@ -9,6 +9,7 @@ import {
 } from "../args/plan.ts";
 import { formatSize, parseDuration } from "../args/units.ts";
 import { assertProjectSeesSamePackages } from "../engine/image-inputs.ts";
+import type { EngineSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
 import { executePlan } from "../orchestrate/execute-plan.ts";
 import { probeInfos } from "../orchestrate/probe-info.ts";
@@ -87,8 +88,12 @@ export async function runCommand(argv: string[], ui: { color: boolean }): Promis
   if (plan.suites.length) assertProjectSeesSamePackages(plan.project);
   // The probes load inside the run scope (a suite is listed in a fenced container): a stop
   // while they load still removes that container and writes the reports.
-  const probes = async () => {
-    const found = await probeInfos(plan.suites, plan.timeoutMs, plan.categories, plan.project);
+  const probes = async (session: EngineSession, signal: AbortSignal) => {
+    const found = await probeInfos(plan.suites, plan.timeoutMs, plan.categories, {
+      project: plan.project,
+      session: async () => session,
+      signal,
+    });
     if (!found.length)
       throw new BrinkError(
         "USAGE",

@@ -1,8 +1,7 @@
 import { builtinProbes, type Category, type Expectation, type ProbeMeta } from "@brink/probes";
 import { DEFAULT_LIMITS } from "../args/limits.ts";
 import { projectAccess } from "../engine/project-access.ts";
-import { runContainer } from "../engine/run-container.ts";
-import { openSession } from "../engine/session.ts";
+import { type EngineSession, openSession } from "../engine/session.ts";
 import { VERSION } from "../version.ts";
 import { listSuites } from "./list-suites.ts";
 import { limitsFor } from "./run-plan.ts";
@@ -45,22 +44,29 @@ export async function probeInfos(
   suites: string[],
   cap: number | null,
   categories?: Category[],
-  project = process.cwd(),
+  where: {
+    project?: string;
+    /** The command's session: listing a suite needs the engine (cached answers do not). */
+    session?: () => Promise<EngineSession>;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<ProbeInfo[]> {
+  const project = where.project ?? process.cwd();
   const metas: ProbeMeta[] = suites.length
     ? await listSuites(
         suites,
         project,
         async () => {
-          const session = await openSession();
-          const mount = await projectAccess(session, project);
+          const session = await (where.session ?? (() => openSession()))();
+          const mount = await projectAccess(session, project, { signal: where.signal });
           return {
-            run: (spec, io) => runContainer(session.docker, spec, io),
+            run: session.engine.run,
             image: mount.image,
             project: mount.project,
             user: mount.user,
             runId: session.runId,
             limits: limitsFor("disk", DEFAULT_LIMITS),
+            signal: where.signal,
             close: mount.cleanup,
           };
         },

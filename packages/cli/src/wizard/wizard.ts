@@ -5,6 +5,7 @@ import { type Plan, parseConcurrency, resolveSuites } from "../args/plan.ts";
 import { formatSize } from "../args/units.ts";
 import { commandLineOf } from "../commands/run.ts";
 import type { Limits } from "../engine/container-spec.ts";
+import type { EngineSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
 import { executePlan } from "../orchestrate/execute-plan.ts";
 import { probeInfos } from "../orchestrate/probe-info.ts";
@@ -134,7 +135,12 @@ export async function runWizard(ui: { color: boolean }): Promise<number> {
     }
     p.outro("Running the probes...");
     // The probes load inside the run scope: Ctrl-C from here on still ends in a report.
-    const probes = () => probeInfos(plan.suites, null, plan.categories, plan.project);
+    const probes = (session: EngineSession, signal: AbortSignal) =>
+      probeInfos(plan.suites, null, plan.categories, {
+        project: plan.project,
+        session: async () => session,
+        signal,
+      });
     return await executePlan(plan, probes, { ...ui, bar: true });
   } catch (e) {
     if (e instanceof Cancelled) {
