@@ -3,17 +3,32 @@
  * brink's entry point: parses the command, runs it, and turns expected failures into one or
  * two lines and the exit code of DESIGN.md; never a stack trace for those.
  */
+
+import { didYouMean } from "./args/did-you-mean.ts";
 import { cleanCommand } from "./commands/clean.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { execCommand } from "./commands/exec.ts";
 import { HELP } from "./commands/help.ts";
 import { initCommand } from "./commands/init.ts";
 import { listCommand } from "./commands/list.ts";
+import { explainUsage } from "./commands/parse.ts";
 import { runCommand } from "./commands/run.ts";
 import { sweepCommand } from "./commands/sweep.ts";
 import { BrinkError } from "./errors.ts";
 import { VERSION } from "./version.ts";
 import { runWizard } from "./wizard/wizard.ts";
+
+/** brink's commands: each takes its arguments (after the command) and returns the exit code. */
+export const COMMANDS: Record<string, (args: string[], ui: { color: boolean }) => Promise<number>> =
+  {
+    run: runCommand,
+    exec: (args) => execCommand(args),
+    sweep: (args) => sweepCommand(args),
+    init: (args) => initCommand(args),
+    list: listCommand,
+    doctor: doctorCommand,
+    clean: (args) => cleanCommand(args),
+  };
 
 /** Colour: off with NO_COLOR, --no-color, or when stderr is not a terminal. */
 export function colorEnabled(argv: string[], env = process.env): boolean {
@@ -46,26 +61,18 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const args = [...rest, ...(cut < 0 ? [] : argv.slice(cut))];
-  switch (command) {
-    case "run":
-      return runCommand(args, { color });
-    case "exec":
-      return execCommand(args);
-    case "list":
-      return listCommand(args, { color });
-    case "doctor":
-      return doctorCommand(args, { color });
-    case "clean":
-      return cleanCommand(args);
-    case "sweep":
-      return sweepCommand(args);
-    case "init":
-      return initCommand(args);
-    default:
-      throw new BrinkError(
-        "USAGE",
-        `unknown command "${command}"; use run, exec, sweep, init, list, doctor or clean (brink --help)`,
-      );
+  const run = COMMANDS[command];
+  if (!run) {
+    const near = didYouMean(command, Object.keys(COMMANDS));
+    throw new BrinkError(
+      "USAGE",
+      `unknown command "${command}"${near ? `; did you mean ${near}? (brink ${near} --help)` : `; use ${Object.keys(COMMANDS).join(", ")} (brink --help)`}`,
+    );
+  }
+  try {
+    return await run(args, { color });
+  } catch (e) {
+    throw explainUsage(e, command);
   }
 }
 

@@ -1,12 +1,45 @@
 import { CATEGORIES } from "@brink/probes";
 
-const LIMITS = `Fences (sizes: 128m, 1.5g, 512MiB or bytes; defaults in brackets):
-  --memory S      memory limit, no swap [128m]; the disk container gets --disk more
-  --disk S        size of the tmpfs at /scratch [100m]
-  --stack S       ulimit stack, soft = hard [1m]
-  --nofile N      ulimit nofile, soft = hard [256]
-  --pids N        processes and threads [100]
-  --cpus N        cpus, e.g. 1 or 0.5 [1]`;
+/** Where option descriptions start, in every section of every command's help. */
+const COLUMN = 22;
+
+/**
+ * One section of options: a heading, then each flag and what it does, the descriptions
+ * aligned on one column in every section; a description's later lines are indented to it.
+ *
+ * @example
+ * options("Reports", [["--json FILE", "write the JSON report"]])
+ */
+export function options(heading: string, rows: [flag: string, text: string][]): string {
+  const pad = " ".repeat(COLUMN);
+  const lines = rows.map(([flag, text]) => {
+    const head = `  ${flag}`;
+    const body = text.split("\n").join(`\n${pad}`);
+    return head.length < COLUMN ? `${head.padEnd(COLUMN)}${body}` : `${head}\n${pad}${body}`;
+  });
+  return [`${heading}:`, ...lines].join("\n");
+}
+
+/** The fence flags; `memory` says how the memory fence meets the disk one. */
+const fences = (memory: string) =>
+  options("Fences (sizes: 128m, 1.5g, 512MiB or bytes; defaults in brackets)", [
+    ["--memory S", memory],
+    ["--disk S", "size of the tmpfs at /scratch [100m]"],
+    ["--stack S", "ulimit stack, soft = hard [1m]"],
+    ["--nofile N", "ulimit nofile, soft = hard [256]"],
+    ["--pids N", "processes and threads [100]"],
+    ["--cpus N", "cpus, e.g. 1 or 0.5 [1]"],
+  ]);
+const FENCES = fences("memory limit, no swap [128m]; the disk container gets --disk more");
+const ONE_FENCE = fences("memory limit, no swap [128m]; /scratch counts in it, so above --disk");
+
+const PROJECT: [string, string][] = [
+  ["--project DIR", "mounted read-only at /work [current directory]"],
+  [
+    "--writable-project",
+    "give the containers a private writable copy instead\n(yours is never changed)",
+  ],
+];
 
 /** --help text of each command. */
 export const HELP: Record<string, string> = {
@@ -35,16 +68,25 @@ Run "brink <command> --help" for a command's options.`,
 Runs probes per category, each category in its own fenced container (network none,
 read-only root, no capabilities, non-root), up to --concurrency at once.
 
-  --category LIST   comma-separated: ${CATEGORIES.join(",")} [all]
-${LIMITS}
-  --suite FILE      a .ts file exporting probes (repeatable); replaces the built-in suite
-  --project DIR     mounted read-only at /work [current directory]
-  --writable-project  give the containers a private writable copy instead (yours is never changed)
-  --concurrency N   containers at once [number of cores]
-  --timeout D       per-probe timeout, e.g. 30s, 2m [each probe's own, 30s]
-  --json FILE       write the JSON report (schema: docs/reports.md)
-  --junit FILE      write JUnit XML (one testsuite per category)
-  --markdown FILE   write a Markdown table (also appended to $GITHUB_STEP_SUMMARY)
+${options("Probes", [
+  ["--category LIST", `comma-separated: ${CATEGORIES.join(",")} [all]`],
+  ["--suite FILE", "a .ts file exporting probes (repeatable); replaces the built-in suite"],
+  ["--timeout D", "per-probe timeout, e.g. 30s, 2m [each probe's own, 30s]"],
+  [
+    "--allow-skip",
+    "exit 0 even when probes were skipped because their fence did not\nhold [off: exit 3]",
+  ],
+])}
+
+${FENCES}
+
+${options("Project", [...PROJECT, ["--concurrency N", "containers at once [number of cores]"]])}
+
+${options("Reports", [
+  ["--json FILE", "write the JSON report (schema: docs/reports.md)"],
+  ["--junit FILE", "write JUnit XML (one testsuite per category)"],
+  ["--markdown FILE", "write a Markdown table (also appended to $GITHUB_STEP_SUMMARY)"],
+])}
 
 Example: brink run --category fd,disk --nofile 64 --json reports/brink.json`,
   exec: `Usage: brink exec [options] -- CMD [ARGS...]
@@ -55,12 +97,17 @@ Its output passes through at the pace its reader takes it; brink exits with its 
 (137 when OOM-killed), 124 past --timeout, 130/143/129/131 when stopped by a signal, and
 141 when its reader goes away (e.g. | head): the command is ended, its container removed.
 
-${LIMITS}
-  --project DIR     mounted read-only at /work [current directory]
-  --writable-project  give the containers a private writable copy instead (yours is never changed)
-  --timeout D       end the command after D, e.g. 30s, 2m (outcome "hung", exit 124) [none]
-  --json FILE       write {version, command, exitCode, signal, oomKilled, durationMs, fence,
-                    outcome, interruptedBy}
+${ONE_FENCE}
+
+${options("Project", PROJECT)}
+
+${options("Command", [
+  ["--timeout D", 'end it after D, e.g. 30s or 2m (outcome "hung", exit 124) [none]'],
+  [
+    "--json FILE",
+    "write {version, command, exitCode, signal, oomKilled, durationMs, fence,\noutcome, interruptedBy, error}",
+  ],
+])}
 
 Example: brink exec --memory 96m -- bun test`,
   sweep: `Usage: brink sweep --fault SYSCALL:ERRNO[,...] [options] -- CMD [ARGS...]
@@ -71,16 +118,25 @@ classifies N: handled (exit 0, check passes), reported (non-zero exit, check pas
 corrupted (check fails), crashed (signal), hung (timeout). Stops when CMD makes fewer than N
 matching calls, or at --max.
 
-  --fault LIST      e.g. write:ENOSPC or openat:EMFILE (each swept in turn)
-  --path P          count only calls on this file (strace -P; repeatable), e.g. /scratch/data.json
-  --check CMD       invariant check run after each N, e.g. "bun check.ts" (no shell: quotes group)
-  --max N           stop after N [500]
-  --timeout D       per run; past it the run is "hung" [30s]
-  --concurrency N   containers at once [number of cores]
-${LIMITS}
-  --project DIR     mounted read-only at /work [current directory]
-  --writable-project  give the containers a private writable copy instead (yours is never changed)
-  --json FILE       write the sweep report; --junit FILE for JUnit (one testcase per N)
+${options("Sweep", [
+  ["--fault LIST", "e.g. write:ENOSPC or openat:EMFILE (each swept in turn)"],
+  ["--path P", "count only calls on this file (strace -P; repeatable),\ne.g. /scratch/data.json"],
+  [
+    "--check CMD",
+    'invariant check run after each N, e.g. "bun check.ts"\n(no shell: quotes group)',
+  ],
+  ["--max N", "stop after N [500]"],
+  ["--timeout D", 'per run; past it the run is "hung" [30s]'],
+])}
+
+${ONE_FENCE}
+
+${options("Project", [...PROJECT, ["--concurrency N", "containers at once [number of cores]"]])}
+
+${options("Reports", [
+  ["--json FILE", "write the sweep report"],
+  ["--junit FILE", "write JUnit XML (one testcase per N)"],
+])}
 
 Example: brink sweep --fault write:ENOSPC --path /scratch/data.json --check "bun check.ts" -- bun save.ts`,
   list: `Usage: brink list [--category LIST] [--suite FILE] [--json]
