@@ -42,22 +42,59 @@ export const MINIMUM: Partial<Record<keyof Limits, number>> = {
   pids: 16,
 };
 
-/** Checks fences Bun cannot live under. */
-export function checkLimits(limits: Limits): void {
-  for (const [name, min] of Object.entries(MINIMUM) as [keyof Limits, number][]) {
-    if (limits[name] < min) {
-      const show = name === "memory" || name === "stack" ? formatSize : String;
-      throw new BrinkError(
-        "USAGE",
-        `--${name} ${show(limits[name])} cannot be honoured: Bun does not start under ${show(min)}; raise --${name} to at least ${show(min)}`,
-      );
-    }
+/** The limits given as sizes (a bare number is bytes). */
+const SIZES: readonly (keyof Limits)[] = ["memory", "disk", "stack"];
+/** A bare number below this, given as a size, is taken for a forgotten unit. */
+const PAGE = 4096;
+
+const shown = (name: keyof Limits, n: number) => (SIZES.includes(name) ? formatSize(n) : String(n));
+
+/**
+ * Checks one limit: a fence Bun cannot live under, or a size so small it must be a
+ * forgotten unit (`--memory 64` is 64 bytes), is a usage error naming the flag, the value
+ * and what to write instead. `raw` is the value as typed.
+ *
+ * @example
+ * checkLimit("memory", 64, "64") // throws: --memory 64 is 64 bytes: did you mean 64m?
+ */
+export function checkLimit(name: keyof Limits, n: number, raw = String(n)): void {
+  const bare = SIZES.includes(name) && /^\s*\d+(\.\d+)?\s*$/.test(raw);
+  if (bare && n < PAGE) {
+    throw new BrinkError(
+      "USAGE",
+      `--${name} ${raw.trim()} is ${n} bytes: did you mean ${raw.trim()}m? (a size without a unit is bytes)`,
+    );
+  }
+  const min = MINIMUM[name];
+  if (min !== undefined && n < min) {
+    throw new BrinkError(
+      "USAGE",
+      `--${name} ${bare ? `${raw.trim()} (bytes)` : shown(name, n)} cannot be honoured: Bun does not start under ${shown(name, min)}; raise --${name} to at least ${shown(name, min)}`,
+    );
   }
 }
 
 /**
- * Reads limit flags over the defaults and checks that Bun can live under them; each bad
- * value is a usage error naming it.
+ * Parses one limit as a flag or a wizard answer gives it and checks it (`checkLimit`).
+ *
+ * @example
+ * parseLimit("nofile", "64") // 64
+ * parseLimit("nofile", "2") // throws: --nofile 2 cannot be honoured: Bun does not start under 32...
+ */
+export function parseLimit(name: keyof Limits, value: string): number {
+  const n = LIMIT_PARSERS[name](value);
+  checkLimit(name, n, value);
+  return n;
+}
+
+/** Checks fences Bun cannot live under. */
+export function checkLimits(limits: Limits): void {
+  for (const name of Object.keys(MINIMUM) as (keyof Limits)[]) checkLimit(name, limits[name]);
+}
+
+/**
+ * Reads limit flags over the defaults and checks each (`parseLimit`): every bad value is a
+ * usage error naming it.
  *
  * @example
  * limitsFromFlags({ memory: "96m" }).memory // 100663296
@@ -66,8 +103,7 @@ export function limitsFromFlags(v: Partial<Record<keyof Limits, string>>): Limit
   const limits = { ...DEFAULT_LIMITS };
   for (const name of Object.keys(LIMIT_PARSERS) as (keyof Limits)[]) {
     const value = v[name];
-    if (value !== undefined) limits[name] = LIMIT_PARSERS[name](value);
+    if (value !== undefined) limits[name] = parseLimit(name, value);
   }
-  checkLimits(limits);
   return limits;
 }

@@ -18,6 +18,8 @@ export interface Plan {
   timeoutMs: number | null;
   /** Containers get a private writable copy of the project instead of a read-only mount. */
   writableProject?: boolean;
+  /** Skipped probes (their fence did not hold) do not make the run exit 3. */
+  allowSkip?: boolean;
   outputs: { json?: string; junit?: string; markdown?: string };
 }
 
@@ -63,10 +65,15 @@ export function resolveProject(value: string | undefined): string {
 export function resolveSuites(values: string[] | undefined, project: string): string[] {
   return (values ?? []).map((v) => {
     const abs = [resolve(project, v), resolve(v)].find((p) => existsSync(p)) ?? resolve(project, v);
-    if (!existsSync(abs))
+    if (!v.trim() || !existsSync(abs))
       throw new BrinkError(
         "USAGE",
-        `--suite ${v} does not exist; pass a .ts file that exports probes`,
+        `--suite ${JSON.stringify(v)} does not exist; pass a .ts file that exports probes`,
+      );
+    if (statSync(abs).isDirectory())
+      throw new BrinkError(
+        "USAGE",
+        `--suite ${v} is a directory; pass a .ts file that exports probes`,
       );
     if (relative(project, abs).startsWith("..")) {
       throw new BrinkError(

@@ -5,7 +5,7 @@ import { openRunScope } from "../engine/run-scope.ts";
 import { runBatch } from "../orchestrate/batch.ts";
 import { probeInfos } from "../orchestrate/probe-info.ts";
 import { limitsFor, runnerCmd } from "../orchestrate/run-plan.ts";
-import { palette } from "../report/terminal.ts";
+import { palette, stdoutPalette } from "../report/terminal.ts";
 import { parseOrUsage } from "./parse.ts";
 
 /** Each fence and the built-in probe whose pass proves the engine enforces it. */
@@ -18,17 +18,22 @@ export const FENCE_PROOFS: { fence: string; category: Category; probe: string }[
 ];
 
 /**
- * `brink doctor`: engine, version, cgroup version, then one tiny container per fence.
+ * `brink doctor`: engine, version, cgroup version, then one tiny container per fence. What
+ * it found goes to stdout (JSON with --json); what it is doing, to stderr.
  *
  * @example
  * process.exitCode = await doctorCommand(["--json"], { color: false });
  */
 export async function doctorCommand(argv: string[], ui: { color: boolean }): Promise<number> {
-  const { values: v } = parseOrUsage(() =>
-    parseArgs({ args: argv, options: { json: { type: "boolean" } }, strict: true }),
+  const { values: v } = parseOrUsage(
+    () => parseArgs({ args: argv, options: { json: { type: "boolean" } }, strict: true }),
+    argv,
   );
   const c = palette(ui.color);
+  // What doctor is doing on stderr; what it found on stdout (`brink doctor > file` keeps it).
   const say = (s: string) => v.json || process.stderr.write(`${s}\n`);
+  const found = (s: string) => v.json || process.stdout.write(`${s}\n`);
+  const o = stdoutPalette(ui.color);
   await using scope = openRunScope({
     onStop: (st) => say(c.yellow(`${st.name}: stopping; removing doctor's containers...`)),
   });
@@ -39,8 +44,8 @@ export async function doctorCommand(argv: string[], ui: { color: boolean }): Pro
       throw e;
     });
   if (!session) return scope.exitCode(130);
-  say(
-    `${c.green("ok")}  engine ${session.version}, cgroup v${session.cgroup ?? "?"}, image ${session.image.tag}`,
+  found(
+    `${o.green("ok")}  engine ${session.version}, cgroup v${session.cgroup ?? "?"}, image ${session.image.tag}`,
   );
   const infos = await probeInfos([], null);
   const checks: {
@@ -91,7 +96,7 @@ export async function doctorCommand(argv: string[], ui: { color: boolean }): Pro
   const order = [...FENCE_PROOFS.map((f) => f.fence), "cpus"];
   checks.sort((a, b) => order.indexOf(a.fence) - order.indexOf(b.fence));
   for (const ch of checks)
-    say(`${ch.ok ? c.green("ok") : c.red("NO")}  ${ch.fence.padEnd(7)} ${ch.message}`);
+    found(`${ch.ok ? o.green("ok") : o.red("NO")}  ${ch.fence.padEnd(7)} ${ch.message}`);
   const ok = checks.length === FENCE_PROOFS.length + 1 && checks.every((x) => x.ok);
   if (v.json) {
     process.stdout.write(

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import type { FenceSummary } from "@brink/guard";
 import { LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
 import { resolveProject } from "../args/plan.ts";
+import { shellLine } from "../args/shell-quote.ts";
 import { formatSize, parseDuration } from "../args/units.ts";
 import type { Limits } from "../engine/container-spec.ts";
 import { outputSink } from "../engine/output-sink.ts";
@@ -9,11 +10,38 @@ import { projectAccess } from "../engine/project-access.ts";
 import type { ContainerExit } from "../engine/run-container.ts";
 import { openRunScope } from "../engine/run-scope.ts";
 import { BrinkError } from "../errors.ts";
-import { writeOut } from "../report/write-reports.ts";
+import { checkOutputs, writeOut } from "../report/write-reports.ts";
+import { fenceLine, missingProgram, notInImage, outputTail } from "./exec-evidence.ts";
 import { parseOrUsage } from "./parse.ts";
 
 /** Exit code of `brink exec` when --timeout ended the command (as timeout(1)). */
 export const HUNG_CODE = 124;
+
+/** The flags of `brink exec`. */
+export const EXEC_OPTIONS = {
+  ...LIMIT_OPTIONS,
+  project: { type: "string" },
+  "writable-project": { type: "boolean" },
+  timeout: { type: "string" },
+  json: { type: "string" },
+} as const;
+
+/**
+ * A command given without `--` (`brink exec ls -l`): a usage error that shows the line
+ * with the `--` where it belongs.
+ */
+function commandBeforeDashes(flags: string[], word: string): BrinkError {
+  const { tokens } = parseArgs({
+    args: flags,
+    options: EXEC_OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const at = tokens.find((t) => t.kind === "positional")?.index ?? flags.indexOf(word);
+  const line = shellLine(["brink", "exec", ...flags.slice(0, at), "--", ...flags.slice(at)]);
+  return new BrinkError("USAGE", `put the command after --: ${line}`);
+}
 
 /** Splits argv at `--`: brink's flags before, the command after. */
 export function splitAtDashes(argv: string[]): { flags: string[]; command: string[] } {
@@ -64,30 +92,21 @@ export interface ExecReport {
 export async function execCommand(argv: string[]): Promise<number> {
   const { flags, command } = splitAtDashes(argv);
   const { values: v } = parseOrUsage(
-    () =>
-      parseArgs({
-        args: flags,
-        options: {
-          ...LIMIT_OPTIONS,
-          project: { type: "string" },
-          "writable-project": { type: "boolean" },
-          timeout: { type: "string" },
-          json: { type: "string" },
-        },
-        strict: true,
-      }),
+    () => parseArgs({ args: flags, options: EXEC_OPTIONS, strict: true }),
     flags,
+    (word) => commandBeforeDashes(flags, word),
   );
   if (!command.length)
-    throw new BrinkError(
-      "USAGE",
-      "brink exec needs a command after --, e.g. brink exec -- bun test",
-    );
+    throw new BrinkError("USAGE", "exec needs a command after --, e.g. brink exec -- bun test");
   const limits = limitsFromFlags(v);
   checkDiskFitsMemory(limits);
   const timeoutMs = v.timeout === undefined ? null : parseDuration("--timeout", v.timeout);
   const project = resolveProject(v.project);
+  if (v.json) checkOutputs({ json: v.json });
   const [entry, ...rest] = command as [string, ...string[]];
+  const say = (line: string) => process.stderr.write(`brink: ${line}\n`);
+  const notFound = (program: string) =>
+    new BrinkError("USAGE", notInImage(program, rest, shellLine));
   // The limits the container is created with: the same six numbers a fence summary has.
   const report = (
     exit: ContainerExit | null,
@@ -118,6 +137,21 @@ export async function execCommand(argv: string[]): Promise<number> {
   scope.signal.addEventListener("abort", follow, { once: true });
   let timer: Timer | undefined;
   let exit: ContainerExit | null = null;
+  // What the command printed last (to name the fence that ended it), and its first stderr
+  // line held back until it is known not to be init's "could not start the command".
+  const tail = outputTail();
+  const toStdout = outputSink(process.stdout, stop.signal);
+  const toStderr = outputSink(process.stderr, stop.signal);
+  let head: string | null = "";
+  let missing: string | null = null;
+  const firstLine = async (flush: boolean) => {
+    const text = head ?? "";
+    if (!flush && !text.includes("\n") && text.length < 512) return;
+    head = null;
+    missing = missingProgram(text);
+    const rest = missing ? text.slice(text.indexOf("\n") + 1) : text;
+    if (rest) await toStderr(rest);
+  };
   try {
     const session = await scope.session();
     const access = await projectAccess(session, project, {
@@ -139,11 +173,20 @@ export async function execCommand(argv: string[]): Promise<number> {
         user: access.user,
       },
       {
-        onStdout: outputSink(process.stdout, stop.signal),
-        onStderr: outputSink(process.stderr, stop.signal),
+        onStdout: (chunk) => {
+          tail.add(chunk);
+          return toStdout(chunk);
+        },
+        onStderr: (text) => {
+          tail.add(text);
+          if (head === null) return toStderr(text);
+          head += text;
+          return firstLine(false);
+        },
         signal: stop.signal,
       },
     );
+    if (head !== null) await firstLine(true);
   } catch (e) {
     const stopped = scope.stopped;
     if (stopped) {
@@ -157,10 +200,7 @@ export async function execCommand(argv: string[]): Promise<number> {
       /executable file not found|no such file/i.test(e.message) &&
       !/catatonit|container-init/i.test(e.message)
     ) {
-      throw new BrinkError(
-        "USAGE",
-        `brink exec: "${entry}" is not a program in the probe image (it has bun, sleep and strace; run scripts with bun)`,
-      );
+      throw notFound(entry);
     }
     throw e;
   } finally {
@@ -174,8 +214,16 @@ export async function execCommand(argv: string[]): Promise<number> {
   }
   if (stop.signal.aborted && exit.killedBy === "timeout") {
     report(exit, "hung", "timeout");
+    say(`--timeout ${v.timeout} passed: the command was ended (exit ${HUNG_CODE})`);
     return HUNG_CODE;
   }
+  if (missing !== null && exit.exitCode === 127) {
+    const e = notFound(missing);
+    report(exit, "not-run", null, e.message);
+    throw e;
+  }
   report(exit, exit.oomKilled ? "oom-killed" : "exited", null);
+  const fence = fenceLine(exit, limits, tail.text());
+  if (fence) say(fence);
   return exit.exitCode ?? 1;
 }

@@ -19,12 +19,17 @@ class ParseProblem extends Error {
 /**
  * Runs a parseArgs call over `args`, turning its TypeError into a usage error in brink's
  * style (lowercase, names the flag and the value, says where help is). `explainUsage` adds
- * what only the command knows (the flag a typo meant).
+ * what only the command knows (the flag a typo meant). `onPositional`, when given, makes
+ * the error for an argument the command does not take (`brink exec ls`).
  *
  * @example
  * const { values } = parseOrUsage(() => parseArgs({ args, options, strict: true }), args);
  */
-export function parseOrUsage<T>(parse: () => T, args: string[] = []): T {
+export function parseOrUsage<T>(
+  parse: () => T,
+  args: string[] = [],
+  onPositional?: (word: string) => BrinkError,
+): T {
   try {
     return parse();
   } catch (e) {
@@ -50,6 +55,7 @@ export function parseOrUsage<T>(parse: () => T, args: string[] = []): T {
     const positional = /^Unexpected argument '([^']*)'/.exec(msg);
     if (positional) {
       const word = positional[1] as string;
+      if (onPositional) throw onPositional(word);
       throw new BrinkError("USAGE", `unexpected argument ${JSON.stringify(word)}; see --help`, {
         cause: new ParseProblem("ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL", word),
       });

@@ -7,11 +7,11 @@ import {
   resolveProject,
   resolveSuites,
 } from "../args/plan.ts";
-import { formatSize, parseDuration } from "../args/units.ts";
+import { parseDuration } from "../args/units.ts";
 import { assertProjectSeesSamePackages } from "../engine/image-inputs.ts";
 import type { EngineSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
-import { executePlan } from "../orchestrate/execute-plan.ts";
+import { executePlan, type ProbeSource } from "../orchestrate/execute-plan.ts";
 import { probeInfos } from "../orchestrate/probe-info.ts";
 import { parseOrUsage } from "./parse.ts";
 
@@ -24,6 +24,7 @@ export const RUN_OPTIONS = {
   "writable-project": { type: "boolean" },
   concurrency: { type: "string" },
   timeout: { type: "string" },
+  "allow-skip": { type: "boolean" },
   json: { type: "string" },
   junit: { type: "string" },
   markdown: { type: "string" },
@@ -45,36 +46,33 @@ export function planFromArgs(argv: string[]): Plan {
     concurrency: parseConcurrency(v.concurrency),
     timeoutMs: v.timeout !== undefined ? parseDuration("--timeout", v.timeout) : null,
     writableProject: v["writable-project"] ?? false,
+    allowSkip: v["allow-skip"] ?? false,
     outputs: { json: v.json, junit: v.junit, markdown: v.markdown },
   };
 }
 
-/** The `brink run ...` command line equivalent to a plan (the wizard shows it for CI). */
-export function commandLineOf(plan: Plan, cwd = process.cwd()): string {
-  const parts = ["brink", "run", "--category", plan.categories.join(",")];
-  parts.push(
-    "--memory",
-    formatSize(plan.limits.memory),
-    "--disk",
-    formatSize(plan.limits.disk),
-    "--stack",
-    formatSize(plan.limits.stack),
-  );
-  parts.push(
-    "--nofile",
-    String(plan.limits.nofile),
-    "--pids",
-    String(plan.limits.pids),
-    "--cpus",
-    String(plan.limits.cpus),
-  );
-  for (const s of plan.suites)
-    parts.push("--suite", s.startsWith(`${cwd}/`) ? s.slice(cwd.length + 1) : s);
-  if (plan.project !== cwd) parts.push("--project", plan.project);
-  if (plan.writableProject) parts.push("--writable-project");
-  if (plan.timeoutMs) parts.push("--timeout", `${plan.timeoutMs}ms`);
-  for (const [k, f] of Object.entries(plan.outputs)) if (f) parts.push(`--${k}`, f);
-  return parts.join(" ");
+/**
+ * Where a plan's probes come from, loaded inside the run scope (a suite is listed in a
+ * fenced container, so a stop while it loads still removes that container and writes the
+ * reports); none in the chosen categories is a usage error.
+ *
+ * @example
+ * await executePlan(plan, probeSourceOf(plan), { color: true });
+ */
+export function probeSourceOf(plan: Plan): ProbeSource {
+  return async (session: EngineSession, signal: AbortSignal) => {
+    const found = await probeInfos(plan.suites, plan.timeoutMs, plan.categories, {
+      project: plan.project,
+      session: async () => session,
+      signal,
+    });
+    if (!found.length)
+      throw new BrinkError(
+        "USAGE",
+        `no probe in ${plan.categories.length === 1 ? "category" : "categories"} ${plan.categories.join(",")}${plan.suites.length ? " in the suite" : ""}; \`brink list${plan.suites.map((s) => ` --suite ${s}`).join("")}\` shows what there is`,
+      );
+    return found;
+  };
 }
 
 /**
@@ -86,20 +84,5 @@ export function commandLineOf(plan: Plan, cwd = process.cwd()): string {
 export async function runCommand(argv: string[], ui: { color: boolean }): Promise<number> {
   const plan = planFromArgs(argv);
   if (plan.suites.length) assertProjectSeesSamePackages(plan.project);
-  // The probes load inside the run scope (a suite is listed in a fenced container): a stop
-  // while they load still removes that container and writes the reports.
-  const probes = async (session: EngineSession, signal: AbortSignal) => {
-    const found = await probeInfos(plan.suites, plan.timeoutMs, plan.categories, {
-      project: plan.project,
-      session: async () => session,
-      signal,
-    });
-    if (!found.length)
-      throw new BrinkError(
-        "USAGE",
-        `no probe in categories ${plan.categories.join(",")}; \`brink list\` shows what there is`,
-      );
-    return found;
-  };
-  return executePlan(plan, probes, { ...ui, bar: ui.color && !process.env.CI });
+  return executePlan(plan, probeSourceOf(plan), { ...ui, bar: ui.color && !process.env.CI });
 }

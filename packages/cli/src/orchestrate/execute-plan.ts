@@ -1,4 +1,5 @@
 import type { ProbeResult } from "@brink/probes";
+import { inCategoryOrder } from "../args/category-limit.ts";
 import type { Plan } from "../args/plan.ts";
 import { formatSize } from "../args/units.ts";
 import { projectAccess } from "../engine/project-access.ts";
@@ -6,15 +7,16 @@ import { openRunScope } from "../engine/run-scope.ts";
 import type { EngineSession } from "../engine/session.ts";
 import { barProgress, lineProgress, type Progress } from "../report/progress.ts";
 import { buildReport, exitCodeOf, type Report } from "../report/report.ts";
-import { palette, summaryText } from "../report/terminal.ts";
-import { writeReports } from "../report/write-reports.ts";
+import { skipProblem } from "../report/skips.ts";
+import { palette, plural, stdoutPalette, summaryText } from "../report/terminal.ts";
+import { checkOutputs, writeReports } from "../report/write-reports.ts";
 import { VERSION } from "../version.ts";
 import type { ProbeInfo } from "./probe-info.ts";
 import { runPlan } from "./run-plan.ts";
 
-/** The notes a plan's report carries. */
-function notesOf(plan: Plan): string[] {
-  if (!plan.categories.includes("disk")) return [];
+/** The notes a run's report carries: only about what runs. */
+function notesOf(plan: Plan, probes: readonly ProbeInfo[]): string[] {
+  if (!probes.some((p) => p.category === "disk")) return [];
   const memory = formatSize(plan.limits.memory + plan.limits.disk);
   return [
     `the disk container's memory fence is ${memory} (--memory plus --disk): tmpfs pages are charged to memory, so without headroom a full disk ends in an OOM kill instead of ENOSPC`,
@@ -43,6 +45,8 @@ export async function executePlan(
 ): Promise<number> {
   const c = palette(ui.color);
   const err = (s: string) => process.stderr.write(`${s}\n`);
+  // An unwritable report is found now, not after every probe ran.
+  checkOutputs(plan.outputs);
   const started = Date.now();
   const t0 = performance.now();
   const results: ProbeResult[] = [];
@@ -69,7 +73,7 @@ export async function executePlan(
     if (!scope.signal.aborted) {
       err(
         c.dim(
-          `brink ${VERSION}: ${probes.length} probes in ${plan.categories.join(", ")}; engine ${session.version} (cgroup v${session.cgroup ?? "?"}), image ${session.image.tag}${session.image.built ? " (built)" : ""}`,
+          `brink ${VERSION}: ${plural(probes.length, "probe")} in ${inCategoryOrder(probes.map((p) => p.category)).join(", ")}; engine ${session.version} (cgroup v${session.cgroup ?? "?"}), image ${session.image.tag}${session.image.built ? " (built)" : ""}`,
         ),
       );
       const access = await projectAccess(session, plan.project, {
@@ -77,7 +81,7 @@ export async function executePlan(
         signal: scope.signal,
       });
       scope.defer(access.cleanup);
-      const live = ui.bar ? barProgress(probes.length, t0) : lineProgress(c, t0);
+      const live = ui.bar ? barProgress(probes.length, t0, c) : lineProgress(c, t0);
       progress = live;
       running = true;
       await runPlan(session.docker, plan, probes, {
@@ -114,12 +118,33 @@ export async function executePlan(
     durationMs: Math.round(performance.now() - t0),
     engine,
     results,
-    notes: notesOf(plan),
+    notes: notesOf(plan, probes),
     ...(incomplete === undefined ? {} : { incomplete, notRun: { probes, why: incomplete } }),
   });
-  writeReports(report, plan.outputs);
-  if (running || stopped) process.stdout.write(summaryText(report, c));
+  const written = writeReports(report, plan.outputs);
+  if (running || stopped) process.stdout.write(summaryText(report, stdoutPalette(ui.color)));
+  if (written.length) process.stdout.write(`${written.join("\n")}\n`);
   if (stopped) return stopped.code;
   if (failure) throw failure;
-  return exitCodeOf(report.results);
+  return runExitCode(report.results, plan.allowSkip ?? false, (s) => err(c.yellow(`brink: ${s}`)));
+}
+
+/**
+ * A finished run's exit code: 1 when a probe failed, errored or was killed; else 3 when
+ * skips mean the run proved less than it was asked to (`skipProblem`) and they were not
+ * allowed, after saying why with `say`; else 0.
+ *
+ * @example
+ * runExitCode(report.results, false, console.error) // 3 when every probe was skipped
+ */
+export function runExitCode(
+  results: readonly ProbeResult[],
+  allowSkip: boolean,
+  say: (line: string) => void,
+): number {
+  const code = exitCodeOf(results);
+  const skips = skipProblem(results);
+  if (!skips || allowSkip) return code;
+  say(skips);
+  return code || 3;
 }

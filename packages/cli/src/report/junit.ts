@@ -3,6 +3,7 @@ import { resultsOf } from "./normalize-result.ts";
 import type { Report } from "./report.ts";
 import { summarize } from "./report.ts";
 import { nonNegative, safeJson } from "./text.ts";
+import { messageWithStack } from "./thrown.ts";
 import { xmlAttr, xmlText } from "./xml-text.ts";
 
 /**
@@ -18,7 +19,7 @@ const secs = (ms: unknown) => (nonNegative(ms) / 1000).toFixed(3);
 function testcase(r: ProbeResult): string {
   const head = `    <testcase classname="brink.${xmlAttr(r.category)}" name="${xmlAttr(r.id)}" time="${secs(r.durationMs)}">`;
   const msg = xmlAttr(r.message);
-  const body = xmlText(`${r.message}\n\nobserved ${safeJson(r.observed, 2)}`);
+  const body = xmlText(`${messageWithStack(r)}\n\nobserved ${safeJson(r.observed, 2)}`);
   switch (r.status) {
     case "pass":
       return `${head}</testcase>`;

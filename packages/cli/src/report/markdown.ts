@@ -3,6 +3,7 @@ import { escapeControls } from "./escape.ts";
 import { resultsOf } from "./normalize-result.ts";
 import { type Report, summarize } from "./report.ts";
 import { nonNegative } from "./text.ts";
+import { messageWithStack } from "./thrown.ts";
 
 const ICON = { pass: "✅", fail: "❌", error: "⚠️", skip: "⏭️", killed: "💀" } as const;
 
@@ -51,7 +52,7 @@ const code = (id: string) =>
   /^[\w.:/@+-]+$/.test(id) ? `\`${id}\`` : `<code>${mdCell(id)}</code>`;
 
 function row(r: ProbeResult): string {
-  return `| ${ICON[r.status]} ${r.status} | ${code(r.id)} | ${mdCell(r.category)} | ${r.durationMs} ms | ${mdCell(r.message)} |`;
+  return `| ${ICON[r.status]} ${r.status} | ${code(r.id)} | ${mdCell(r.category)} | ${r.durationMs} ms | ${mdCell(messageWithStack(r))} |`;
 }
 
 /**

@@ -4,12 +4,24 @@ import { cleanTerminalLines, cleanTerminalText } from "./escape.ts";
 import { knownStatus, resultsOf } from "./normalize-result.ts";
 import { type Report, summarize } from "./report.ts";
 import { clip, nonNegative, safeJson, toText } from "./text.ts";
+import { observedBesidesStack, stackLines } from "./thrown.ts";
 
 /** Colours, off with NO_COLOR, --no-color or a non-terminal. */
 export function palette(enabled: boolean) {
   return pc.createColors(enabled);
 }
 type Colors = ReturnType<typeof palette>;
+
+/**
+ * Colours for what goes to stdout: as `enabled` says (which follows stderr), but off when
+ * stdout is not a terminal (`brink doctor > file`), unless FORCE_COLOR asks for them.
+ *
+ * @example
+ * process.stdout.write(summaryText(report, stdoutPalette(ui.color)));
+ */
+export function stdoutPalette(enabled: boolean, env = process.env): Colors {
+  return palette(enabled && (!!process.stdout.isTTY || !!env.FORCE_COLOR));
+}
 
 /** A result's status, padded and coloured; a status brink does not know shows as `error`. */
 export function statusWord(r: Pick<ProbeResult, "status">, c: Colors): string {
@@ -35,15 +47,23 @@ export function resultLine(r: ProbeResult, c: Colors, elapsedMs: number): string
 const MESSAGE_INDENT = " ".repeat(14);
 const isNotRun = (r: ProbeResult) => r.observed.notRun === true;
 
-/** The lines for a category's results that did not pass. */
+/** `n` and the noun, singular for one: "1 probe", "2 probes". */
+export function plural(n: number, noun: string, many = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : many}`;
+}
+
+/** The lines for a category's results that did not pass (skips: their reason only). */
 function problemLines(rs: ProbeResult[], c: Colors): string[] {
   const out: string[] = [];
   for (const r of rs.filter((x) => !isNotRun(x))) {
     out.push(
-      `       ${statusWord(r, c)} ${one(r.id)}: ${cleanTerminalLines(r.message, MESSAGE_INDENT)}`,
+      `       ${statusWord(r, c)} ${one(r.id)}: ${cleanTerminalLines(r.message || "(no message)", MESSAGE_INDENT)}`,
     );
+    if (r.status === "skip") continue;
+    for (const frame of stackLines(r)) out.push(c.dim(`${MESSAGE_INDENT}  ${one(frame)}`));
+    const observed = observedBesidesStack(r);
     out.push(
-      c.dim(`${MESSAGE_INDENT}observed ${cleanTerminalText(clip(safeJson(r.observed), 400))}`),
+      c.dim(`${MESSAGE_INDENT}observed ${cleanTerminalText(clip(safeJson(observed), 400))}`),
     );
   }
   const notRun = rs.filter(isNotRun);
@@ -51,15 +71,16 @@ function problemLines(rs: ProbeResult[], c: Colors): string[] {
     const ids = notRun.filter((r) => r.message === message).map((r) => one(r.id));
     const list = ids.length > 5 ? `${ids.slice(0, 5).join(", ")}, ...` : ids.join(", ");
     out.push(
-      `       ${statusWord({ status: "error" }, c)} ${ids.length} ${ids.length === 1 ? "probe" : "probes"} ${one(message, 400)}: ${list}`,
+      `       ${statusWord({ status: "error" }, c)} ${plural(ids.length, "probe")} ${one(message, 400)}: ${list}`,
     );
   }
   return out;
 }
 
 /**
- * The end-of-run summary: per category counts, then each result that did not pass with its
- * observation (probes never run, one line per category). Every piece of text that came from
+ * The end-of-run summary: per category how many passed, then each result that did not pass
+ * with its message, the first frames of a thrown error's stack and its observation (a skip
+ * with its reason; probes never run, one line per category). Every piece of text that came from
  * a container (ids, categories, messages, observations, notes) is escaped with
  * `cleanTerminalText`, and a message's later lines are indented under it.
  *
@@ -71,12 +92,14 @@ export function summaryText(report: Report, c: Colors): string {
   const out: string[] = ["", c.bold("brink summary")];
   for (const cat of new Set(results.map((r) => r.category))) {
     const rs = results.filter((r) => r.category === cat);
-    const ok = rs.filter((r) => r.status === "pass" || r.status === "skip").length;
-    const mark = ok === rs.length ? c.green("ok  ") : c.red("FAIL");
-    out.push(`  ${mark} ${one(cat, 20).padEnd(5)} ${ok}/${rs.length}`);
+    const passed = rs.filter((r) => r.status === "pass").length;
+    const skipped = rs.filter((r) => r.status === "skip").length;
+    const mark =
+      passed + skipped < rs.length ? c.red("FAIL") : skipped ? c.yellow("SKIP") : c.green("ok  ");
+    out.push(`  ${mark} ${one(cat, 20).padEnd(5)} ${passed}/${rs.length}`);
     out.push(
       ...problemLines(
-        rs.filter((r) => r.status !== "pass" && r.status !== "skip"),
+        rs.filter((r) => r.status !== "pass"),
         c,
       ),
     );
@@ -87,7 +110,7 @@ export function summaryText(report: Report, c: Colors): string {
     out.push(c.yellow(`  incomplete: ${cleanTerminalText(report.incomplete)}`));
   const s = summarize(results);
   out.push(
-    `  ${s.pass} passed, ${s.fail} failed, ${s.error} errors, ${s.killed} killed, ${s.skip} skipped in ${(nonNegative(report.durationMs) / 1000).toFixed(1)} s`,
+    `  ${s.pass} passed, ${s.fail} failed, ${plural(s.error, "error")}, ${s.killed} killed, ${s.skip} skipped in ${(nonNegative(report.durationMs) / 1000).toFixed(1)} s`,
     "",
   );
   return out.join("\n");

@@ -1,10 +1,24 @@
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import {
+  accessSync,
+  appendFileSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, resolve } from "node:path";
 import { BrinkError } from "../errors.ts";
 import { toJUnit } from "./junit.ts";
 import { toMarkdown } from "./markdown.ts";
 import type { Report } from "./report.ts";
 import { safeJson } from "./text.ts";
+
+/** The reports a run can write, by flag. */
+export type Outputs = { json?: string; junit?: string; markdown?: string };
+
+/** Each report's name as brink's lines say it. */
+const KIND: Record<keyof Outputs, string> = { json: "JSON", junit: "JUnit", markdown: "Markdown" };
 
 /** Writes a file, creating its folder; a failure names the path. */
 export function writeOut(path: string, text: string): void {
@@ -18,20 +32,75 @@ export function writeOut(path: string, text: string): void {
   }
 }
 
+/** Why `path` cannot be written (as a file, its missing folders created), or null when it can. */
+export function unwritable(path: string): string | null {
+  const abs = resolve(path);
+  try {
+    if (existsSync(abs)) {
+      if (statSync(abs).isDirectory()) return "it is a directory";
+      accessSync(abs, constants.W_OK);
+      return null;
+    }
+    // The nearest folder that exists must be a folder we may create entries in.
+    let dir = dirname(abs);
+    while (!existsSync(dir)) dir = dirname(dir);
+    if (!statSync(dir).isDirectory()) return `${dir} is not a directory`;
+    accessSync(dir, constants.W_OK | constants.X_OK);
+    return null;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === "EACCES" || code === "EPERM" || code === "EROFS"
+      ? "permission denied"
+      : (e as Error).message;
+  }
+}
+
+/**
+ * Checks, before anything runs, that every report path can be written, and that no two
+ * reports share one: a usage error (exit 2) naming the flag and the path.
+ *
+ * @example
+ * checkOutputs({ json: "reports/brink.json" });
+ */
+export function checkOutputs(outputs: Outputs, flag = (k: string) => `--${k}`): void {
+  const seen = new Map<string, string>();
+  for (const [k, path] of Object.entries(outputs) as [keyof Outputs, string | undefined][]) {
+    if (!path) continue;
+    const other = seen.get(resolve(path));
+    if (other)
+      throw new BrinkError(
+        "USAGE",
+        `${flag(k)} ${path} is also ${flag(other)}'s file; give each report its own`,
+      );
+    seen.set(resolve(path), k);
+    const why = unwritable(path);
+    if (why)
+      throw new BrinkError(
+        "USAGE",
+        `${flag(k)} ${path} cannot be written (${why}); choose a path you can write`,
+      );
+  }
+}
+
 /**
  * Writes the requested reports, and appends the Markdown to $GITHUB_STEP_SUMMARY when set.
+ * Returns one line per report written, e.g. "JSON: reports/brink.json".
  *
  * @example
  * writeReports(report, { json: "reports/brink.json", junit: "reports/brink.xml" });
+ * // ["JSON: reports/brink.json", "JUnit: reports/brink.xml"]
  */
-export function writeReports(
-  report: Report,
-  outputs: { json?: string; junit?: string; markdown?: string },
-  env = process.env,
-): void {
-  if (outputs.json) writeOut(outputs.json, `${safeJson(report, 2)}\n`);
-  if (outputs.junit) writeOut(outputs.junit, toJUnit(report));
-  if (outputs.markdown) writeOut(outputs.markdown, toMarkdown(report));
+export function writeReports(report: Report, outputs: Outputs, env = process.env): string[] {
+  const written: string[] = [];
+  const put = (k: keyof Outputs, text: () => string) => {
+    const path = outputs[k];
+    if (!path) return;
+    writeOut(path, text());
+    written.push(`${KIND[k]}: ${path}`);
+  };
+  put("json", () => `${safeJson(report, 2)}\n`);
+  put("junit", () => toJUnit(report));
+  put("markdown", () => toMarkdown(report));
   if (env.GITHUB_STEP_SUMMARY) {
     try {
       appendFileSync(env.GITHUB_STEP_SUMMARY, toMarkdown(report));
@@ -39,4 +108,5 @@ export function writeReports(
       // the step summary is a courtesy; never fail a run over it
     }
   }
+  return written;
 }

@@ -1,147 +1,105 @@
 import { CATEGORIES, type Category } from "@brink/probes";
 import * as p from "@clack/prompts";
-import { DEFAULT_LIMITS, LIMIT_PARSERS, limitsFromFlags } from "../args/limits.ts";
-import { type Plan, parseConcurrency, resolveSuites } from "../args/plan.ts";
+import { limitOf, limitsNeeded } from "../args/category-limit.ts";
+import { commandLineOf } from "../args/command-line.ts";
+import { invocationIn } from "../args/invocation.ts";
+import { DEFAULT_LIMITS, parseLimit } from "../args/limits.ts";
+import { type Plan, parseConcurrency } from "../args/plan.ts";
 import { formatSize } from "../args/units.ts";
-import { commandLineOf } from "../commands/run.ts";
+import { probeSourceOf } from "../commands/run.ts";
 import type { Limits } from "../engine/container-spec.ts";
-import type { EngineSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
 import { executePlan } from "../orchestrate/execute-plan.ts";
-import { probeInfos } from "../orchestrate/probe-info.ts";
+import { ask, Cancelled, validator } from "./ask.ts";
+import { askReports } from "./ask-reports.ts";
+import { askSuite } from "./ask-suite.ts";
 
-/** The limit prompts, in order. */
-const LIMIT_PROMPTS: [keyof Limits, string][] = [
-  ["memory", "Memory fence"],
-  ["disk", "Disk fence (/scratch)"],
-  ["stack", "Stack fence"],
-  ["nofile", "Open files (nofile)"],
-  ["pids", "Processes (pids)"],
-  ["cpus", "CPUs"],
-];
+/** Each limit's prompt. */
+const LIMIT_PROMPTS: Record<keyof Limits, string> = {
+  memory: "Memory fence",
+  disk: "Disk fence (/scratch)",
+  stack: "Stack fence",
+  nofile: "Open files (nofile)",
+  pids: "Processes (pids)",
+  cpus: "CPUs",
+};
 
-/** Cancelled at a prompt: leave cleanly. */
-class Cancelled extends Error {}
+const SIZES: readonly (keyof Limits)[] = ["memory", "disk", "stack"];
 
-function ask<T>(value: T | symbol): T {
-  if (p.isCancel(value)) throw new Cancelled();
-  return value as T;
-}
-
-/** A validator for clack's text prompt from one of the flag parsers. */
-function validator(parse: (v: string) => unknown) {
-  return (v: string | undefined) => {
-    try {
-      parse(v ?? "");
-      return undefined;
-    } catch (e) {
-      return (e as Error).message;
-    }
-  };
-}
-
-async function askPlan(): Promise<Plan> {
+async function askPlan(cwd: string): Promise<Plan> {
   const categories = ask(
     await p.multiselect({
       message: "Which resources should brink exhaust?",
-      options: CATEGORIES.map((c) => ({ value: c, label: c })),
+      options: CATEGORIES.map((c) => {
+        const limit = limitOf(c);
+        return { value: c, label: c, ...(limit ? { hint: `--${limit}` } : {}) };
+      }),
       initialValues: [...CATEGORIES],
       required: true,
     }),
   ) as Category[];
-  const text = async (message: string, initial: string, parse: (v: string) => unknown) =>
-    ask(
+  // Only the limits the chosen categories push against; each answer is checked as it is
+  // given, by the same parser and the same can-Bun-live-here check as the flags.
+  const limits: Limits = { ...DEFAULT_LIMITS };
+  for (const name of limitsNeeded(categories)) {
+    const initial = SIZES.includes(name)
+      ? formatSize(DEFAULT_LIMITS[name])
+      : String(DEFAULT_LIMITS[name]);
+    const answer = ask(
       await p.text({
-        message,
+        message: LIMIT_PROMPTS[name],
         initialValue: initial,
         placeholder: initial,
-        validate: validator(parse),
+        validate: validator((v) => parseLimit(name, v)),
       }),
     ) as string;
-  // Validated as you type by the same parsers as the flags; limitsFromFlags checks the whole.
-  const asked: Partial<Record<keyof Limits, string>> = {};
-  for (const [name, message] of LIMIT_PROMPTS) {
-    const initial =
-      name === "memory" || name === "disk" || name === "stack"
-        ? formatSize(DEFAULT_LIMITS[name])
-        : String(DEFAULT_LIMITS[name]);
-    asked[name] = await text(message, initial, LIMIT_PARSERS[name]);
+    limits[name] = parseLimit(name, answer);
   }
-  const limits = limitsFromFlags(asked);
-  const which = ask(
-    await p.select({
-      message: "Which suite?",
-      options: [
-        { value: "builtin", label: "the built-in suite" },
-        { value: "file", label: "a suite file of my own" },
-      ],
-    }),
-  );
-  const project = process.cwd();
-  let suites: string[] = [];
-  if (which === "file") {
-    const path = ask(
-      await p.text({
-        message: "Suite file (inside this folder)",
-        placeholder: "examples/suite.ts",
-        validate: validator((v) => resolveSuites([v], project)),
-      }),
-    ) as string;
-    suites = resolveSuites([path], project);
-  }
-  const outs = ask(
-    await p.multiselect({
-      message: "Reports besides the terminal?",
-      options: [
-        { value: "json", label: "JSON", hint: "reports/brink.json" },
-        { value: "junit", label: "JUnit XML", hint: "reports/brink.xml" },
-        { value: "markdown", label: "Markdown", hint: "reports/brink.md" },
-      ],
-      required: false,
-    }),
-  ) as string[];
-  const outputs = {
-    json: outs.includes("json") ? "reports/brink.json" : undefined,
-    junit: outs.includes("junit") ? "reports/brink.xml" : undefined,
-    markdown: outs.includes("markdown") ? "reports/brink.md" : undefined,
-  };
+  const suites = await askSuite(cwd);
+  const outputs = await askReports(cwd);
   return {
     categories,
     limits,
     suites,
-    project,
+    project: cwd,
     concurrency: parseConcurrency(undefined),
     timeoutMs: null,
     outputs,
   };
 }
 
+/** Writes the command line on a line of its own, outside clack's gutter, so it copies as it is. */
+function showLine(line: string, title?: string): void {
+  process.stdout.write(`${title ? `${title}\n` : ""}\n${line}\n\n`);
+}
+
 /**
- * The interactive wizard: categories, limits, suite, outputs, a confirmation showing the
- * equivalent `brink run` command line, then the run. Ctrl-C at any prompt exits cleanly.
+ * The interactive wizard: categories, the limits they need, suite, reports, each answer
+ * checked where it is given; then the equivalent command line (as it runs where the user
+ * is: `bunx brink`, `bun run brink` in brink's repository), a confirmation, the run, and the
+ * command line once more at the end. Ctrl-C at any prompt exits cleanly.
  *
  * @example
  * process.exitCode = await runWizard({ color: true });
  */
-export async function runWizard(ui: { color: boolean }): Promise<number> {
+export async function runWizard(ui: { color: boolean }, cwd = process.cwd()): Promise<number> {
   p.intro("brink: push your code to the brink of its resources");
+  let line: string | undefined;
   try {
-    const plan = await askPlan();
-    const line = commandLineOf(plan);
-    p.note(line, "The same run in CI");
+    const plan = await askPlan(cwd);
+    line = commandLineOf(plan, { cwd, invocation: invocationIn(cwd) });
+    p.log.step("The same run from a shell or CI:");
+    showLine(line);
     if (!ask(await p.confirm({ message: "Run it now?", initialValue: true }))) {
-      p.outro(`Not run. Use the command above to run it later.`);
+      p.outro("Not run. The command above runs it.");
       return 0;
     }
     p.outro("Running the probes...");
-    // The probes load inside the run scope: Ctrl-C from here on still ends in a report.
-    const probes = (session: EngineSession, signal: AbortSignal) =>
-      probeInfos(plan.suites, null, plan.categories, {
-        project: plan.project,
-        session: async () => session,
-        signal,
-      });
-    return await executePlan(plan, probes, { ...ui, bar: true });
+    try {
+      return await executePlan(plan, probeSourceOf(plan), { ...ui, bar: true });
+    } finally {
+      showLine(line, "The same run again, from a shell or CI:");
+    }
   } catch (e) {
     if (e instanceof Cancelled) {
       p.cancel("Cancelled; nothing was run.");
