@@ -13,6 +13,7 @@ import { initCommand } from "./commands/init.ts";
 import { listCommand } from "./commands/list.ts";
 import { explainUsage } from "./commands/parse.ts";
 import { runCommand } from "./commands/run.ts";
+import { squeezeCommand } from "./commands/squeeze.ts";
 import { sweepCommand } from "./commands/sweep.ts";
 import { BrinkError } from "./errors.ts";
 import { VERSION } from "./version.ts";
@@ -24,6 +25,7 @@ export const COMMANDS: Record<string, (args: string[], ui: { color: boolean }) =
     run: runCommand,
     exec: (args) => execCommand(args),
     sweep: (args) => sweepCommand(args),
+    squeeze: squeezeCommand,
     init: (args) => initCommand(args),
     list: listCommand,
     doctor: doctorCommand,

@@ -52,6 +52,8 @@ Usage:
   brink exec [options] -- CMD [ARGS...]   run any command in one fenced container
   brink sweep --fault SYSCALL:ERRNO [options] -- CMD [ARGS...]
                              fail the Nth system call for every N; find the one that breaks CMD
+  brink squeeze [--fence F]... [options] -- CMD [ARGS...]
+                             find the least memory, disk, nofile, pids, stack CMD lives under
   brink list [--category ...] [--json]   list the probes
   brink doctor [--json]      check the engine and prove each fence is enforced
   brink init [--yes] [--force]   add a starter suite, a script and a CI workflow to this project
@@ -139,6 +141,48 @@ ${options("Reports", [
 ])}
 
 Example: brink sweep --fault write:ENOSPC --path /scratch/data.json --check "bun check.ts" -- bun save.ts`,
+  squeeze: `Usage: brink squeeze [--fence F]... [--range F=LOW..HIGH]... [options] -- CMD [ARGS...]
+
+For each fence, with the others at their given or default values: finds the smallest value
+at which CMD succeeds (exit 0, --check passing on the same /scratch, within --timeout), each
+value --repeat times, by trying the top and the bottom of the range, then narrowing in
+parallel containers (memory and disk to 1 MiB or 1%, stack to 16 KiB or 1%, counts
+exactly). Records how CMD fails just below: oom-killed, error-exit, signal, corrupted
+(the check failed), hung; error-exit is the graceful one. Prints a chart and a table;
+exit 0 when every fence ends graceful below its cliff (or is not limiting), else 1.
+
+${options("Squeeze", [
+  [
+    "--fence LIST",
+    "memory, disk, nofile, pids, stack (repeatable or comma-separated)\n[memory,disk,nofile,pids]",
+  ],
+  [
+    "--range F=LOW..HIGH",
+    "where to search F, e.g. memory=64m..512m (repeatable)\n[memory 8m..1g, disk 1m..1g, nofile 12..4096, pids 2..1024,\nstack 64k..64m]",
+  ],
+  [
+    "--check CMD",
+    'run after CMD on the same /scratch, e.g. "bun check.ts";\nfailing is "corrupted" (no shell: quotes group)',
+  ],
+  ["--repeat N", "runs a value needs, all passing, to count as passing [2]"],
+  ["--headroom P", "added to the threshold for the recommended value [25%]"],
+  [
+    "--timeout D",
+    'per run; past it the run is "hung" [30s, then 10x the run at\nthe top of the range, 5s to 30s]',
+  ],
+])}
+
+${fences("memory limit, no swap [128m]; /scratch counts in it")}
+
+${options("Project", [...PROJECT, ["--concurrency N", "containers at once [number of cores]"]])}
+
+${options("Reports", [
+  ["--json FILE", "write the squeeze report (docs/squeeze.md)"],
+  ["--junit FILE", "write JUnit XML (one testcase per fence)"],
+  ["--markdown FILE", "write a Markdown table (also appended to $GITHUB_STEP_SUMMARY)"],
+])}
+
+Example: brink squeeze --fence memory --range memory=64m..1g -- bun parse.ts big.json`,
   list: `Usage: brink list [--category LIST] [--suite FILE] [--json]
 
 Lists the probes: id, category, what is expected (graceful or killed) and the title.`,
