@@ -1,4 +1,5 @@
 import { expect, test } from "bun:test";
+import { CATEGORIES } from "@brink/probes";
 import { brink, engineTest, leftovers, testRunId } from "./engine.ts";
 
 test("--help and --version answer without an engine", async () => {
@@ -34,7 +35,7 @@ test.each([
   [["run", "--cpus", "-1"], '--cpus "-1"'],
   [["run", "--timeout", "soon"], '--timeout "soon"'],
   [["run", "--concurrency", "0"], '--concurrency "0"'],
-  [["run", "--category", "cpu"], 'unknown category "cpu"'],
+  [["run", "--category", "gpu"], 'unknown category "gpu"'],
   [["run", "--category", ","], "names no category"],
   [["run", "--frobnicate"], "--frobnicate"],
   [["run", "--memory"], "--memory"],
@@ -54,6 +55,28 @@ test.each([
   [["doctor", "--fast"], "--fast"],
   [["exec", "--timeout", "soon", "--", "true"], '--timeout "soon"'],
   [["clean", "--everything"], "--everything"],
+  // typos get a suggestion (issue 16)
+  [["rn"], 'unknown command "rn"; did you mean run?'],
+  [["docter"], "did you mean doctor?"],
+  [["run", "--memry", "96m"], "unknown option --memry; did you mean --memory?"],
+  [["exec", "--nofle", "64", "--", "true"], "did you mean --nofile?"],
+  [["list", "--jsn"], "did you mean --json?"],
+  [["run", "fd"], "did you mean --category fd?"],
+  [["exec", "ls"], "put the command after --: brink exec -- ls"],
+  [
+    ["exec", "--memory", "96m", "bun", "test"],
+    "put the command after --: brink exec --memory 96m -- bun test",
+  ],
+  [["run", "--memory", "64"], "--memory 64 is 64 bytes: did you mean 64m?"],
+  [["run", "--allow-skip=yes"], "--allow-skip takes no value"],
+  [["run", "--suite", "packages"], "--suite packages is a directory"],
+  // report paths are checked before anything starts
+  [["run", "--json", "README.md/brink.json"], "--json README.md/brink.json cannot be written"],
+  [["run", "--junit", "packages"], "--junit packages cannot be written (it is a directory)"],
+  [
+    ["exec", "--json", "README.md/x.json", "--", "true"],
+    "--json README.md/x.json cannot be written",
+  ],
 ])("bad input %p: one clear line, exit 2, nothing started", async (args, says) => {
   const run = testRunId("bad-input");
   const r = await brink(args as string[], { run });
@@ -61,6 +84,8 @@ test.each([
   expect(r.stderr).toContain(says as string);
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(r.stderr.trim().split("\n").length).toBeLessThanOrEqual(2);
+  // one style: "brink: " then lower case, never "brink: brink ..."
+  expect(r.stderr.trim().split("\n").at(-1)).toMatch(/^brink: (?!brink )[^A-Z]/);
   expect(await leftovers(run)).toBe(0);
 });
 
@@ -82,9 +107,9 @@ test("list: every category, ids unique, at least 28 probes", async () => {
   const probes = JSON.parse(r.stdout) as { id: string; category: string }[];
   expect(probes.length).toBeGreaterThanOrEqual(28);
   expect(new Set(probes.map((p) => p.id)).size).toBe(probes.length);
-  expect(new Set(probes.map((p) => p.category))).toEqual(
-    new Set(["oom", "disk", "stack", "fd", "pids"]),
-  );
+  const listed = new Set(probes.map((p) => p.category));
+  for (const c of ["oom", "disk", "stack", "fd", "pids"]) expect(listed.has(c)).toBe(true);
+  for (const c of listed) expect((CATEGORIES as readonly string[]).includes(c)).toBe(true);
   const fd = JSON.parse((await brink(["list", "--category", "fd", "--json"])).stdout) as {
     category: string;
   }[];
@@ -107,5 +132,15 @@ engineTest("doctor: engine, cgroup, and each fence proven in its own container",
   ]);
   expect(out.fences.filter((f: { ok: boolean }) => !f.ok)).toEqual([]);
   expect(r.code).toBe(0);
+  expect(await leftovers(run)).toBe(0);
+
+  // Without --json, what doctor found is on stdout (`brink doctor > file` keeps it), each
+  // fence on a line of its own; stderr holds only what it was doing.
+  const plain = await brink(["doctor"], { run });
+  expect(plain.code).toBe(0);
+  expect(plain.stdout).toMatch(/^ok {2}engine /m);
+  for (const f of out.fences as { fence: string }[])
+    expect(plain.stdout).toMatch(new RegExp(`^ok {2}${f.fence} `, "m"));
+  expect(plain.stderr).not.toMatch(/^ok /m);
   expect(await leftovers(run)).toBe(0);
 });

@@ -1,5 +1,18 @@
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CATEGORIES } from "@brink/probes";
+import { CATEGORY_FENCE } from "../../probes/src/run-probe.ts";
+import { limitOf, limitsNeeded } from "../src/args/category-limit.ts";
+import { commandLineOf, runArgsOf } from "../src/args/command-line.ts";
+import { didYouMean } from "../src/args/did-you-mean.ts";
+import { invocationIn } from "../src/args/invocation.ts";
+import { limitsFromFlags, parseLimit } from "../src/args/limits.ts";
+import { shellLine, shellQuote } from "../src/args/shell-quote.ts";
 import { formatSize, parseCount, parseCpus, parseDuration, parseSize } from "../src/args/units.ts";
+import { planFromArgs } from "../src/commands/run.ts";
+import { ROOT } from "./engine.ts";
 
 const MiB = 2 ** 20;
 
@@ -43,5 +56,135 @@ describe("counts, cpus and durations", () => {
     expect(parseDuration("--timeout", "500ms")).toBe(500);
     for (const bad of ["0s", "soon", "-1s", "48h"])
       expect(() => parseDuration("--timeout", bad)).toThrow("--timeout");
+  });
+});
+
+describe("limits a fence can hold (the wizard checks each answer with these)", () => {
+  test.each([
+    ["memory", "64", "--memory 64 is 64 bytes: did you mean 64m?"],
+    ["disk", "64", "--disk 64 is 64 bytes: did you mean 64m?"],
+    ["memory", "1k", "--memory 1k cannot be honoured: Bun does not start under 32m"],
+    ["nofile", "2", "--nofile 2 cannot be honoured: Bun does not start under 32"],
+    ["pids", "1", "--pids 1 cannot be honoured: Bun does not start under 16"],
+    ["stack", "100000", "--stack 100000 (bytes) cannot be honoured"],
+  ] as const)("%s %p: %p", (name, value, says) => {
+    expect(() => parseLimit(name, value)).toThrow(says);
+  });
+
+  test("what Bun lives under passes, as the flags give it", () => {
+    expect(parseLimit("memory", "64m")).toBe(64 * MiB);
+    expect(parseLimit("disk", "4096")).toBe(4096);
+    expect(parseLimit("nofile", "32")).toBe(32);
+    expect(limitsFromFlags({ pids: "16" }).pids).toBe(16);
+  });
+
+  test("each category's limit is the fence the runner requires for it", () => {
+    for (const c of CATEGORIES) expect(limitOf(c)).toBe(CATEGORY_FENCE[c]);
+    expect(limitsNeeded(["fd", "oom"])).toEqual(["memory", "nofile"]);
+    expect(limitsNeeded(["nosuch"])).toEqual([]);
+  });
+});
+
+describe("did you mean", () => {
+  test.each([
+    ["rn", ["run", "exec", "sweep", "list"], "run"],
+    ["rnu", ["run", "exec", "sweep", "list"], "run"],
+    ["--memry", ["--memory", "--disk", "--json"], "--memory"],
+    ["--categroy", ["--category", "--concurrency"], "--category"],
+    ["--mem", ["--memory", "--markdown"], "--memory"],
+    ["docter", ["doctor", "clean"], "doctor"],
+  ])("%p -> %p", (word, candidates, want) => {
+    expect(didYouMean(word, candidates)).toBe(want);
+  });
+
+  test.each([
+    ["frob", ["run", "exec"]],
+    ["x", ["run", "exec"]],
+    ["--m", ["--memory", "--markdown"]],
+    ["--jsn", ["--json", "--jsan"]],
+  ])("%p: nothing near enough, or no single nearest", (word, candidates) => {
+    expect(didYouMean(word, candidates)).toBeNull();
+  });
+});
+
+/** What sh (and bash) make of a line: its arguments, NUL-separated. */
+function argsAsShellReadsThem(shell: string, line: string): string[] {
+  const r = Bun.spawnSync([shell, "-c", `printf '%s\\0' ${line}`], { stdout: "pipe" });
+  return r.stdout.toString().split("\0").slice(0, -1);
+}
+
+describe("shell quoting", () => {
+  const hostile = [
+    "plain",
+    "reports/brink.json",
+    "my suite.ts",
+    "it's",
+    `"double"`,
+    "$HOME",
+    "`id`",
+    "a\\b",
+    "line\nbreak",
+    "",
+    "=x",
+    "~",
+    "*.ts",
+    "!",
+    "a;b|c&d",
+    "--category=fd",
+  ];
+
+  for (const shell of ["sh", "bash"])
+    test(`every argument reads back unchanged in ${shell}`, () => {
+      expect(argsAsShellReadsThem(shell, shellLine(hostile))).toEqual(hostile);
+    });
+
+  test("plain words stay plain", () => {
+    expect(shellQuote("--memory")).toBe("--memory");
+    expect(shellQuote("oom,disk")).toBe("oom,disk");
+    expect(shellQuote("my suite.ts")).toBe("'my suite.ts'");
+  });
+});
+
+describe("the wizard's command line", () => {
+  const dir = mkdtempSync(join(tmpdir(), "brink cmdline "));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, "my suites"));
+  writeFileSync(join(dir, "my suites", "it's.ts"), "export {};\n");
+
+  test("how brink starts where the user is: bun run brink here, bunx brink in a project, else brink", () => {
+    expect(invocationIn(ROOT)).toEqual(["bun", "run", "brink"]);
+    expect(invocationIn(dir)).toEqual(["brink"]);
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({ devDependencies: { "@brink/cli": "^0.1.0" } }),
+    );
+    expect(invocationIn(dir)).toEqual(["bunx", "brink"]);
+  });
+
+  test("pasted into a shell, it is the same plan (a path with a space and a quote included)", () => {
+    const plan = planFromArgs([
+      "--category",
+      "fd,oom",
+      "--nofile",
+      "64",
+      "--pids",
+      "50",
+      "--suite",
+      "my suites/it's.ts",
+      "--project",
+      dir,
+      "--json",
+      "out dir/r.json",
+      "--allow-skip",
+    ]);
+    const line = commandLineOf(plan, { cwd: dir, invocation: ["bunx", "brink"] });
+    expect(line).toBe(
+      "bunx brink run --category fd,oom --memory 128m --nofile 64 --pids 50 --suite 'my suites/it'\\''s.ts' --allow-skip --json 'out dir/r.json'",
+    );
+    const read = argsAsShellReadsThem("sh", line);
+    expect(read.slice(0, 2)).toEqual(["bunx", "brink"]);
+    expect(read.slice(2)).toEqual(runArgsOf(plan, dir));
+    const again = planFromArgs([...read.slice(3), "--project", dir]);
+    expect(again).toEqual(plan);
   });
 });

@@ -68,7 +68,7 @@ export function resolveSuites(values: string[] | undefined, project: string): st
     if (!v.trim() || !existsSync(abs))
       throw new BrinkError(
         "USAGE",
-        `--suite ${JSON.stringify(v)} does not exist; pass a .ts file that exports probes`,
+        `--suite ${v.trim() ? v : '""'} does not exist; pass a .ts file that exports probes`,
       );
     if (statSync(abs).isDirectory())
       throw new BrinkError(
