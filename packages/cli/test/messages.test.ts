@@ -266,6 +266,15 @@ describe("brink exec's own lines", () => {
     expect(fenceLine(exit({ exitCode: 0 }), limits, "EMFILE handled")).toBeNull();
     expect(fenceLine(exit({ killedBy: "timeout" }), limits, "EMFILE")).toBeNull();
     expect(fenceLine(exit({}), limits, "read: EAGAIN (would block)")).toBeNull();
+    expect(
+      fenceLine(exit({ exitCode: 137, signal: "SIGKILL", killedBy: "SIGINT" }), limits, ""),
+    ).toBeNull();
+  });
+
+  test("a SIGKILL brink did not send, with no OOM flag: most likely the memory fence", () => {
+    expect(fenceLine(exit({ exitCode: 137, signal: "SIGKILL" }), limits, "")).toBe(
+      "ended by SIGKILL (exit 137), most likely by the memory fence (128m): the engine reported no OOM kill",
+    );
   });
 
   test("tini's 'exec failed' names the program; what to run instead", () => {

@@ -49,8 +49,9 @@ const TRACES: { test: RegExp; say: (l: Limits) => string }[] = [
 /**
  * The one line brink adds on stderr when a fence ended the command and the evidence shows
  * which: the engine's OOM kill, or the fence's own error in the last of what the command
- * printed (EMFILE, ENOSPC, EAGAIN from a fork, a stack overflow). null when the command
- * succeeded or nothing shows a fence.
+ * printed (EMFILE, ENOSPC, EAGAIN from a fork, a stack overflow); a SIGKILL brink did not
+ * send is said to be most likely the memory fence. null when the command succeeded, brink
+ * ended it, or nothing shows a fence.
  *
  * @example
  * fenceLine({ exitCode: 137, oomKilled: true, ... }, limits, "") // "killed by the memory fence (128m): OOM"
@@ -60,7 +61,12 @@ export function fenceLine(exit: ContainerExit, limits: Limits, printed: string):
     return `killed by the memory fence (${formatSize(limits.memory)}): OOM, exit ${exit.exitCode ?? 137}`;
   if (exit.exitCode === 0 || exit.killedBy) return null;
   const trace = TRACES.find((t) => t.test.test(printed));
-  return trace ? trace.say(limits) : null;
+  if (trace) return trace.say(limits);
+  // SIGKILL that brink did not send: the OOM killer, as a rule, even when the engine's flag
+  // missed it (seen on cgroup v1 with an init in the container).
+  if (exit.signal === "SIGKILL")
+    return `ended by SIGKILL (exit ${exit.exitCode}), most likely by the memory fence (${formatSize(limits.memory)}): the engine reported no OOM kill`;
+  return null;
 }
 
 /** What tini (the container's init) says when the command cannot be started. */
