@@ -1,106 +1,242 @@
-import type { Limits } from "../engine/container-spec.ts";
 import type { ProjectAccess } from "../engine/project-access.ts";
-import { runContainer } from "../engine/run-container.ts";
 import type { EngineSession } from "../engine/session.ts";
-import { BrinkError } from "../errors.ts";
-import { classify, type SweepRow } from "../report/sweep-report.ts";
-import { pool } from "./run-plan.ts";
-import { type Step, stepReader } from "./sweep-step.ts";
+import { classify, type FaultSweep, notStarted, type SweepRow } from "../report/sweep-report.ts";
+import { runStep, type StepResult } from "./sweep-container.ts";
+import { type Fault, faultKind, faultName, PAGE, type SweepPlan } from "./sweep-plan.ts";
+import { rowOf } from "./sweep-rows.ts";
 
-/** Where the step driver sits in the probe image. */
-export const DRIVER = "/node_modules/@brink/probes/src/sweep/driver.ts";
+export { DRIVER } from "./sweep-container.ts";
+export { type Fault, faultName, type SweepPlan } from "./sweep-plan.ts";
 
-/** A system call to fail and the errno to fail it with. */
-export interface Fault {
-  syscall: string;
-  errno: string;
+/**
+ * What a sweep has so far. `runSweep` fills it as it goes, so whatever stops the sweep (an
+ * interrupt, a lost engine) the finished rows and what each fault covered are there to report.
+ */
+export interface SweepState {
+  rows: SweepRow[];
+  sweeps: Record<string, FaultSweep>;
+  /** Matching calls of each fault's run with no fault, as far as known (0 when not). */
+  readonly calls: Record<string, number>;
 }
 
-/** Everything a sweep needs; `brink sweep` flags produce one. */
-export interface SweepPlan {
-  faults: Fault[];
-  command: string[];
-  paths: string[];
-  check?: string;
-  max: number;
-  timeoutMs: number;
-  concurrency: number;
-  limits: Limits;
-  project: string;
-  /** Containers get a private writable copy of the project. */
-  writableProject?: boolean;
-}
-
-export const faultName = (f: Fault) => `${f.syscall}:${f.errno}`;
-
-/** Runs the driver for one N in a fresh fenced container; null when interrupted. */
-async function step(
-  session: EngineSession,
-  mount: ProjectAccess,
-  plan: SweepPlan,
-  f: Fault,
-  n: number,
-  signal: AbortSignal,
-): Promise<Step | null> {
-  const cmd = [
-    DRIVER,
-    "--syscall",
-    f.syscall,
-    "--errno",
-    f.errno,
-    "--n",
-    String(n),
-    "--timeout",
-    String(plan.timeoutMs),
-  ];
-  for (const p of plan.paths) cmd.push("--path", p);
-  if (plan.check) cmd.push("--check", plan.check);
-  const reader = stepReader(n);
-  const exit = await runContainer(
-    session.docker,
-    {
-      image: mount.image,
-      runId: session.runId,
-      cmd: [...cmd, "--", ...plan.command],
-      limits: plan.limits,
-      project: mount.project,
-      projectWritable: mount.writable,
-      user: mount.user,
-      tmpfs: { "/brink": "rw,size=16m,mode=1777" },
-      env: { BRINK_SWEEP_LOG: "/brink/strace.log" },
-    },
-    { onLine: (l) => reader.line(l), signal },
+/** An empty state: every fault not started yet. */
+export function newSweepState(plan: SweepPlan): SweepState {
+  const sweeps: Record<string, FaultSweep> = Object.fromEntries(
+    plan.faults.map((f) => [faultName(f), notStarted()]),
   );
-  if (reader.step) return reader.step;
-  if (signal.aborted) return null;
-  throw new BrinkError(
-    "ENGINE_REFUSED",
-    `the sweep driver gave no answer for N=${n} (container exit ${exit.exitCode})`,
-  );
-}
-
-function rowOf(fault: string, s: Step, durationMs: number): SweepRow {
   return {
-    fault,
-    n: s.n,
-    outcome: classify(s),
-    exitCode: s.exitCode,
-    signal: s.signal,
-    injected: s.injected,
-    check: s.check
-      ? { exitCode: s.check.exitCode, output: `${s.check.stdout}${s.check.stderr}`.slice(-500) }
-      : null,
-    stderr: s.stderr.slice(-500),
-    durationMs,
+    rows: [],
+    sweeps,
+    get calls() {
+      return Object.fromEntries(Object.entries(sweeps).map(([f, s]) => [f, s.calls ?? 0]));
+    },
   };
 }
 
+interface Ctx {
+  session: EngineSession;
+  mount: ProjectAccess;
+  plan: SweepPlan;
+  signal: AbortSignal;
+  emit: (r: SweepRow) => void;
+}
+
+/** How a run of keys ended. */
+interface KeysEnd {
+  /** The first key with nothing left to fail, when one was found. */
+  endAt: number | null;
+  /** The first key never started. */
+  next: number | null;
+  /** Keys started whose step never finished (the sweep stopped under them). */
+  unfinished: number[];
+  error: unknown;
+}
+
 /**
- * Sweeps each fault: N = 1, 2, ... in batches of `concurrency` containers, until a run
- * has no call left to fail (or `max`). Rows arrive in order of N through `onRow`.
+ * Runs steps for `keys` (ascending) `concurrency` at a time, as a sliding window, and emits
+ * their rows in key order. A step `isEnd` says has nothing to fail ends the sweep there:
+ * no key after it starts, and rows after it are dropped. `first` runs before the first
+ * worker takes a key (the run with no fault), in that worker's slot.
+ */
+async function sweepKeys(
+  ctx: Ctx,
+  fault: string,
+  keys: number[] | ((i: number) => number | null),
+  run: (k: number) => Promise<StepResult | null>,
+  isEnd: (r: StepResult) => boolean,
+  first?: () => Promise<void>,
+): Promise<KeysEnd> {
+  const keyAt = (i: number) => (Array.isArray(keys) ? (keys[i] ?? null) : keys(i));
+  const done = new Map<number, SweepRow>();
+  const started: number[] = [];
+  let endAt: number | null = null;
+  let error: unknown = null;
+  let i = 0;
+  let emitted = 0;
+  const flush = () => {
+    for (;;) {
+      const k = started[emitted];
+      // keys start in ascending order: past the end, nothing more is ever shown
+      if (k === undefined || (endAt !== null && k >= endAt) || !done.has(k)) return;
+      ctx.emit(done.get(k) as SweepRow);
+      done.delete(k);
+      emitted++;
+    }
+  };
+  const worker = async () => {
+    for (;;) {
+      if (error || ctx.signal.aborted) return;
+      const k = keyAt(i);
+      if (k === null || (endAt !== null && k >= endAt)) return;
+      i++;
+      started.push(k);
+      let r: StepResult | null;
+      try {
+        r = await run(k);
+      } catch (e) {
+        error ??= e;
+        return;
+      }
+      if (r === null) return;
+      if (isEnd(r)) endAt = Math.min(endAt ?? k, k);
+      else done.set(k, rowOf(fault, k, r, ctx.plan.timeoutMs));
+      flush();
+    }
+  };
+  const slots = Array.from({ length: Math.max(1, ctx.plan.concurrency) }, (_, s) =>
+    s === 0 && first
+      ? async () => {
+          try {
+            await first();
+          } catch (e) {
+            error ??= e;
+          }
+          await worker();
+        }
+      : worker,
+  );
+  await Promise.all(slots.map((w) => w()));
+  // Stopped: what finished is shown in order, what did not is named.
+  const unfinished: number[] = [];
+  for (const k of started.slice(emitted)) {
+    if (endAt !== null && k >= endAt) continue;
+    const row = done.get(k);
+    if (row) ctx.emit(row);
+    else unfinished.push(k);
+  }
+  return { endAt, next: keyAt(i), unfinished, error };
+}
+
+/** The sweep of one syscall fault (errno or KILL): N = 1, 2, ... until a run has nothing left to fail, or --max. */
+async function sweepCalls(ctx: Ctx, f: Fault, st: FaultSweep): Promise<void> {
+  const fault = faultName(f);
+  let most = 0;
+  const run = async (n: number, baseline = false) => {
+    const r = await runStep(ctx.session, ctx.mount, ctx.plan, { fault, n, baseline }, ctx.signal);
+    if (r?.kind === "step") {
+      most = Math.max(most, r.step.calls);
+      st.threads = Math.max(st.threads ?? 0, r.step.threads);
+    }
+    return r;
+  };
+  const baseline = async () => {
+    const r = await run(0, true);
+    if (!r) return;
+    if (r.kind === "step") {
+      st.calls = r.step.calls;
+      st.baseline = classify(r.step);
+    } else st.baseline = r.kind === "hung" ? "hung" : "died";
+  };
+  const end = await sweepKeys(
+    ctx,
+    fault,
+    (i) => (i < ctx.plan.max ? i + 1 : null),
+    (n) => run(n),
+    (r) => r.kind === "step" && r.step.injectedCount === 0,
+    baseline,
+  );
+  st.calls ??= most || null;
+  st.notRun = end.unfinished;
+  if (end.endAt !== null && !end.error) {
+    st.end = "complete";
+    st.next = null;
+  } else if (end.error || ctx.signal.aborted) {
+    st.end = "stopped";
+    st.next = end.next;
+  } else if (st.calls !== null && ctx.plan.max >= st.calls) {
+    // N counts a thread's calls: past the whole run's count there is nothing left to fail.
+    st.end = "complete";
+    st.next = null;
+  } else {
+    st.end = "max";
+    st.next = ctx.plan.max + 1;
+  }
+  if (end.error) throw end.error;
+}
+
+/**
+ * The sweep of disk:full: a run with no fault says how many bytes the command writes; then
+ * K = 0, step, 2 step, ... bytes free until a run where no write fell short or failed (the
+ * disk no longer ran out: it ends the sweep, as a run with no call left to fail does), the
+ * disk's own size, or --max runs.
+ */
+async function sweepDisk(ctx: Ctx, f: Fault, st: FaultSweep): Promise<void> {
+  const fault = faultName(f);
+  const step = ctx.plan.step ?? PAGE;
+  const run = (n: number, baseline = false) =>
+    runStep(ctx.session, ctx.mount, ctx.plan, { fault, n, baseline }, ctx.signal);
+  const base = await run(0, true);
+  if (!base) return;
+  if (base.kind !== "step") {
+    st.baseline = base.kind === "hung" ? "hung" : "died";
+    st.end = "not-run";
+    st.note = `the run with no fault ${st.baseline}, so the bytes the command writes are unknown`;
+    return;
+  }
+  st.baseline = classify(base.step);
+  st.calls = base.step.calls;
+  st.threads = base.step.threads;
+  st.bytes = base.step.written ?? 0;
+  if (!st.bytes) {
+    st.end = "complete";
+    st.note = "a run with no fault writes nothing under the paths: there is no budget to sweep";
+    return;
+  }
+  const keyAt = (i: number) =>
+    i < ctx.plan.max && i * step < ctx.plan.limits.disk ? i * step : null;
+  const end = await sweepKeys(
+    ctx,
+    fault,
+    keyAt,
+    (k) => run(k),
+    (r) => r.kind === "step" && r.step.short === null,
+  );
+  st.notRun = end.unfinished;
+  if (end.endAt !== null && !end.error) {
+    st.end = "complete";
+    st.next = null;
+  } else if (end.error || ctx.signal.aborted) {
+    st.end = "stopped";
+    st.next = end.next;
+  } else {
+    st.end = "max";
+    const i = Math.min(ctx.plan.max, Math.ceil(ctx.plan.limits.disk / step));
+    st.next = i * step < ctx.plan.limits.disk ? i * step : null;
+    if (st.next === null) st.note = "every budget up to the disk's size ran short";
+  }
+  if (end.error) throw end.error;
+}
+
+/**
+ * Sweeps each fault: for syscall faults N = 1, 2, ... (a run with no fault alongside, for
+ * the real count of calls) until a run has no call left to fail or --max; for disk:full
+ * one run per free-space budget until one where the disk no longer runs out. Up to `concurrency` containers at once; rows arrive in
+ * order of N through `onRow` and in `state`, which holds what finished whatever stops the
+ * sweep (engine errors are rethrown after it is filled).
  *
  * @example
- * const { rows, calls } = await runSweep(session, plan, signal, (r) => print(r));
+ * const state = newSweepState(plan);
+ * await runSweep(session, access, plan, signal, (r) => print(r), state);
  */
 export async function runSweep(
   session: EngineSession,
@@ -108,37 +244,26 @@ export async function runSweep(
   plan: SweepPlan,
   signal: AbortSignal,
   onRow: (r: SweepRow) => void,
-) {
-  const rows: SweepRow[] = [];
-  const calls: Record<string, number> = {};
+  state: SweepState = newSweepState(plan),
+): Promise<SweepState> {
+  const ctx: Ctx = {
+    session,
+    mount,
+    plan,
+    signal,
+    emit: (r) => {
+      state.rows.push(r);
+      onRow(r);
+    },
+  };
   for (const f of plan.faults) {
+    if (signal.aborted) break;
     const name = faultName(f);
-    for (
-      let n = 1;
-      n <= plan.max && calls[name] === undefined && !signal.aborted;
-      n += plan.concurrency
-    ) {
-      const ns = Array.from(
-        { length: Math.min(plan.concurrency, plan.max - n + 1) },
-        (_, i) => n + i,
-      );
-      const t0 = performance.now();
-      const steps = await pool(
-        plan.concurrency,
-        ns.map((k) => () => step(session, mount, plan, f, k, signal)),
-      );
-      const ms = Math.round((performance.now() - t0) / ns.length);
-      for (const s of steps) {
-        if (!s || calls[name] !== undefined) continue;
-        if (!s.injected) calls[name] = s.calls;
-        else {
-          const row = rowOf(name, s, ms);
-          rows.push(row);
-          onRow(row);
-        }
-      }
-    }
-    calls[name] ??= rows.filter((r) => r.fault === name).length;
+    const st = state.sweeps[name] ?? notStarted();
+    state.sweeps[name] = st;
+    st.end = "stopped";
+    if (faultKind(f) === "disk") await sweepDisk(ctx, f, st);
+    else await sweepCalls(ctx, f, st);
   }
-  return { rows, calls };
+  return state;
 }

@@ -1,21 +1,64 @@
-import { cleanTerminalText } from "./escape.ts";
-import { clip, nonNegative, safeJson, toText } from "./text.ts";
+import { nonNegative, safeJson } from "./text.ts";
 import { xmlAttr, xmlText } from "./xml-text.ts";
 
-/** How one injected failure ended. */
-export type SweepOutcome = "handled" | "reported" | "corrupted" | "crashed" | "hung";
+export { ranges, shortCall, sweepRowLine, sweepTable } from "./sweep-table.ts";
 
-/** One run of a sweep: the Nth matching call of `fault` failed. */
+/**
+ * How one run of a sweep ended: `handled` (exit 0, check passed), `reported` (non-zero exit,
+ * check passed), `corrupted` (the check failed), `crashed` (a signal brink did not send),
+ * `hung` (past --timeout: its whole tree was killed), `died` (the step itself ended with no
+ * answer, e.g. its container was killed: no verdict on the program).
+ */
+export type SweepOutcome = "handled" | "reported" | "corrupted" | "crashed" | "hung" | "died";
+
+/** One run of a sweep: the Nth matching call of `fault` failed (disk:full: N bytes free). */
 export interface SweepRow {
   fault: string;
+  /** N; for disk:full the bytes left free on /scratch (the budget). */
   n: number;
   outcome: SweepOutcome;
   exitCode: number | null;
   signal: string | null;
+  /** The first call the fault failed (disk:full: the first short or failed write), if any. */
   injected: { syscall: string; call: string } | null;
+  /** Every call the fault failed in this run (listed up to 100), `at` its place among the run's matching calls. */
+  injections?: { at: number; call: string }[];
+  /** How many calls it failed: more than one where threads each reached their Nth call. */
+  injectedCount?: number;
+  /** Matching calls this run made, across its threads (disk:full: its write calls). */
+  calls?: number;
+  /** disk:full: bytes free when the command started, and bytes its writes wrote. */
+  free?: number | null;
+  written?: number | null;
   check: { exitCode: number | null; output: string } | null;
   stderr: string;
+  /** Why a hung or died row is what it is, when brink (not the program) knows it. */
+  evidence?: string | null;
   durationMs: number;
+}
+
+/** How a fault's sweep ended: all of it run, cut by --max, stopped (interrupt, engine lost), or never started. */
+export type SweepEnd = "complete" | "max" | "stopped" | "not-run";
+
+/** What one fault's sweep covered. */
+export interface FaultSweep {
+  /** Matching calls of a run with no fault (disk:full: its write calls); null when unknown. */
+  calls: number | null;
+  /** The most threads and processes that made them in any run. */
+  threads: number | null;
+  /** disk:full: the bytes a run with no fault writes under the paths. */
+  bytes: number | null;
+  /** How the run with no fault ended; anything but handled means the program fails on its own. */
+  baseline: SweepOutcome | null;
+  runs: number;
+  end: SweepEnd;
+  /** The first N (disk:full: budget) not run, when `end` is max or stopped. */
+  next: number | null;
+  /** N below `next` whose run never finished (stopped mid-flight). */
+  notRun: number[];
+  /** Call numbers (1..calls) failed in at least one run, never failed, and the runs that failed more than one. */
+  coverage: { failed: number[]; never: number[]; multiple: number[] } | null;
+  note?: string;
 }
 
 /** The sweep's JSON report (version 1). */
@@ -26,32 +69,79 @@ export interface SweepReport {
   startedAt: string;
   durationMs: number;
   results: SweepRow[];
-  /** Matching calls each fault's sweep saw (the last N that had a call to fail). */
+  /** Matching calls of each fault's run with no fault (0 when unknown). */
   calls: Record<string, number>;
+  sweeps: Record<string, FaultSweep>;
   summary: Record<SweepOutcome | "total", number>;
   /** The first N that broke the program (corrupted, crashed or hung), per fault. */
   firstBreak: Record<string, number | null>;
   incomplete?: string;
 }
 
-const BAD: SweepOutcome[] = ["corrupted", "crashed", "hung"];
+const BREAKS: SweepOutcome[] = ["corrupted", "crashed", "hung"];
+/** Outcomes that fail the sweep: a break, or a step that gave no verdict. */
+export const BAD: SweepOutcome[] = [...BREAKS, "died"];
 
-/** Classifies a step from what the program and the check did. */
+/**
+ * Classifies a step from what the program and the check did. `killed`: brink SIGKILLed the
+ * program on purpose (a crash point), so its SIGKILL is no crash: the check decides.
+ *
+ * @example
+ * classify({ timedOut: false, exitCode: 1, signal: null, check: { exitCode: 0 } }) // "reported"
+ */
 export function classify(step: {
   timedOut: boolean;
   exitCode: number | null;
   signal: string | null;
-  check: { exitCode: number | null } | null;
+  check: { exitCode: number | null; timedOut?: boolean } | null;
+  killed?: boolean;
 }): SweepOutcome {
-  if (step.timedOut) return "hung";
+  if (step.timedOut || step.check?.timedOut) return "hung";
+  const checkFailed = step.check !== null && step.check.exitCode !== 0;
+  if (step.killed && step.signal === "SIGKILL") return checkFailed ? "corrupted" : "handled";
   if (step.signal || (step.exitCode ?? 0) > 128) return "crashed";
-  if (step.check && step.check.exitCode !== 0) return "corrupted";
+  if (checkFailed) return "corrupted";
   return step.exitCode === 0 ? "handled" : "reported";
 }
 
-/** Builds the sweep report. */
+/** Call numbers failed, never failed, and runs that failed more than one call. */
+export function coverageOf(rows: SweepRow[], calls: number | null): FaultSweep["coverage"] {
+  const failed = new Set<number>();
+  const multiple: number[] = [];
+  for (const r of rows) {
+    for (const i of r.injections ?? []) failed.add(i.at);
+    if ((r.injectedCount ?? (r.injected ? 1 : 0)) > 1) multiple.push(r.n);
+  }
+  const never: number[] = [];
+  for (let at = 1; at <= (calls ?? 0); at++) if (!failed.has(at)) never.push(at);
+  return { failed: [...failed].sort((a, b) => a - b), never, multiple };
+}
+
+/** A fault's sweep with nothing known: what a report shows for a fault that never started. */
+export const notStarted = (): FaultSweep => ({
+  calls: null,
+  threads: null,
+  bytes: null,
+  baseline: null,
+  runs: 0,
+  end: "not-run",
+  next: null,
+  notRun: [],
+  coverage: null,
+});
+
+/**
+ * Builds the sweep report: per fault its runs and coverage (call numbers from the rows'
+ * `injections`; none for disk:full), the summary and the first break.
+ *
+ * @example
+ * const report = buildSweepReport({ command, faults, startedAt, durationMs, results: rows, sweeps });
+ */
 export function buildSweepReport(
-  a: Omit<SweepReport, "version" | "summary" | "firstBreak">,
+  a: Omit<SweepReport, "version" | "summary" | "firstBreak" | "sweeps" | "calls"> & {
+    sweeps?: Record<string, FaultSweep>;
+    calls?: Record<string, number>;
+  },
 ): SweepReport {
   const summary = {
     total: a.results.length,
@@ -60,88 +150,67 @@ export function buildSweepReport(
     corrupted: 0,
     crashed: 0,
     hung: 0,
+    died: 0,
   };
   for (const r of a.results) summary[r.outcome]++;
   const firstBreak: Record<string, number | null> = {};
-  for (const f of a.faults)
-    firstBreak[f] = a.results.find((r) => r.fault === f && BAD.includes(r.outcome))?.n ?? null;
-  return { version: 1, ...a, summary, firstBreak };
+  const sweeps: Record<string, FaultSweep> = {};
+  const calls: Record<string, number> = {};
+  for (const f of a.faults) {
+    const rows = a.results.filter((r) => r.fault === f);
+    firstBreak[f] = rows.find((r) => BREAKS.includes(r.outcome))?.n ?? null;
+    const s = a.sweeps?.[f] ?? {
+      ...notStarted(),
+      calls: a.calls?.[f] ?? null,
+      end: rows.length ? "complete" : "not-run",
+    };
+    const disk = f === "disk:full";
+    sweeps[f] = { ...s, runs: rows.length, coverage: disk ? null : coverageOf(rows, s.calls) };
+    calls[f] = s.calls ?? a.calls?.[f] ?? 0;
+  }
+  const { results, incomplete, command, faults, startedAt, durationMs } = a;
+  return {
+    version: 1,
+    command,
+    faults,
+    startedAt,
+    durationMs,
+    results,
+    calls,
+    sweeps,
+    summary,
+    firstBreak,
+    ...(incomplete === undefined ? {} : { incomplete }),
+  };
 }
 
-/** 1 when any step corrupted, crashed or hung. */
+/** 1 when any step corrupted, crashed, hung or died. */
 export function sweepExitCode(report: SweepReport): 0 | 1 {
   return report.results.some((r) => BAD.includes(r.outcome)) ? 1 : 0;
 }
 
 /**
- * An strace line shortened to `width` code points without cutting its result: the
- * arguments are elided ("…)") so that ` = -1 ENOSPC (INJECTED)` stays whole (the errno's
- * description goes first when even that is too long). Not escaped: see `sweepRowLine`.
- *
- * @example
- * shortCall('write(5</scratch/data.json>, "{...long...}", 4096) = -1 ENOSPC (No space left on device) (INJECTED)', 60)
- * // 'write(5</scratch/d…) = -1 ENOSPC (No space left on device) (INJECTED)'
+ * JUnit: one testsuite per fault, one testcase per N; corrupted, crashed and hung are
+ * failures, died an error (no verdict). Everything from the container is escaped.
  */
-export function shortCall(call: string, width = 90): string {
-  if (Array.from(call).length <= width) return call;
-  const eq = call.lastIndexOf(") = ");
-  if (eq < 0) return clip(call, width);
-  const head = call.slice(0, eq);
-  let tail = call.slice(eq);
-  if (Array.from(tail).length > width - 12)
-    tail = tail.replace(/^(\) = -?\d+ E[A-Z0-9]+) \([^()]*\)/, "$1");
-  const room = Math.max(12, width - Array.from(tail).length);
-  return `${clip(head, room)}${tail}`;
-}
-
-/** The exit column: the signal, or the exit code. */
-const exitOf = (r: SweepRow) => cleanTerminalText(r.signal ?? String(r.exitCode));
-
-/**
- * One table line for a sweep step: N, outcome, exit and the failed call (`shortCall`),
- * everything from the container escaped (`cleanTerminalText`).
- *
- * @example
- * process.stderr.write(`${sweepRowLine(row, 80)}\n`);
- */
-export function sweepRowLine(r: SweepRow, width = 90): string {
-  const call = r.injected ? cleanTerminalText(shortCall(toText(r.injected.call), width)) : "-";
-  return `  ${cleanTerminalText(r.n).padStart(4)}  ${cleanTerminalText(r.outcome).padEnd(9)}  ${exitOf(r).padEnd(5)} ${call}`;
-}
-
-/** The terminal table: N -> outcome, and the call that was failed. */
-export function sweepTable(report: SweepReport): string {
-  const out: string[] = [];
-  for (const f of report.faults) {
-    out.push(
-      `\n${cleanTerminalText(f)}: ${report.calls[f] ?? 0} matching calls; first break: ${report.firstBreak[f] ?? "none"}`,
-    );
-    out.push("     N  outcome    exit  injected call");
-    for (const r of report.results.filter((x) => x.fault === f)) out.push(sweepRowLine(r));
-  }
-  const s = report.summary;
-  out.push(
-    `\n${s.total} runs: ${s.handled} handled, ${s.reported} reported, ${s.corrupted} corrupted, ${s.crashed} crashed, ${s.hung} hung`,
-  );
-  if (report.incomplete) out.push(`incomplete: ${cleanTerminalText(report.incomplete)}`);
-  out.push("");
-  return out.join("\n");
-}
-
-/** JUnit: one testsuite per fault, one testcase per N; corrupted, crashed, hung fail. */
 export function sweepJUnit(report: SweepReport): string {
   const suites = report.faults.map((f) => {
     const rows = report.results.filter((r) => r.fault === f);
-    const bad = rows.filter((r) => BAD.includes(r.outcome));
+    const failures = rows.filter((r) => BREAKS.includes(r.outcome)).length;
+    const errors = rows.filter((r) => r.outcome === "died").length;
     const cases = rows.map((r) => {
-      const head = `    <testcase classname="brink.sweep.${xmlAttr(f)}" name="N=${xmlAttr(r.n)}" time="${(nonNegative(r.durationMs) / 1000).toFixed(3)}">`;
+      const key = f === "disk:full" ? `free=${r.n}` : `N=${r.n}`;
+      const head = `    <testcase classname="brink.sweep.${xmlAttr(f)}" name="${xmlAttr(key)}" time="${(nonNegative(r.durationMs) / 1000).toFixed(3)}">`;
       if (!BAD.includes(r.outcome)) return `${head}</testcase>`;
       const body = xmlText(
         safeJson(
           {
             injected: r.injected,
+            injections: r.injections,
+            injectedCount: r.injectedCount,
             exitCode: r.exitCode,
             signal: r.signal,
+            evidence: r.evidence,
             check: r.check,
             stderr: r.stderr,
           },
@@ -149,17 +218,19 @@ export function sweepJUnit(report: SweepReport): string {
         ),
       );
       const outcome = xmlAttr(r.outcome);
-      return `${head}\n      <failure message="${outcome}" type="${outcome}">${body}</failure>\n    </testcase>`;
+      const tag = r.outcome === "died" ? "error" : "failure";
+      return `${head}\n      <${tag} message="${outcome}" type="${outcome}">${body}</${tag}>\n    </testcase>`;
     });
     return [
-      `  <testsuite name="${xmlAttr(f)}" tests="${rows.length}" failures="${bad.length}" errors="0" skipped="0">`,
+      `  <testsuite name="${xmlAttr(f)}" tests="${rows.length}" failures="${failures}" errors="${errors}" skipped="0">`,
       ...cases,
       "  </testsuite>",
     ].join("\n");
   });
+  const s = report.summary;
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="brink sweep" tests="${report.summary.total}" failures="${report.summary.corrupted + report.summary.crashed + report.summary.hung}">`,
+    `<testsuites name="brink sweep" tests="${s.total}" failures="${s.corrupted + s.crashed + s.hung}" errors="${s.died}">`,
     ...suites,
     "</testsuites>",
     "",
