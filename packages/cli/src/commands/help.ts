@@ -61,7 +61,8 @@ Usage:
 
 Options everywhere: --help, --version, --no-color (NO_COLOR is respected too).
 Exit codes: 0 all as expected, 1 a probe failed/errored/was killed, 2 usage error,
-3 environment error (no engine, build failed), 130 interrupted (SIGINT; 143 SIGTERM,
+3 environment error (no engine, build failed; probes skipped because their fence did not
+hold, unless run --allow-skip), 130 interrupted (SIGINT; 143 SIGTERM,
 129 SIGHUP, 131 SIGQUIT, 141 when brink's output was closed): the run's containers are
 removed and its reports written, marked incomplete.
 Run "brink <command> --help" for a command's options.`,
