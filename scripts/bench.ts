@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS } from "../packages/cli/src/args/limits.ts";
 import { ensureImage } from "../packages/cli/src/engine/build-image.ts";
 import { connectEngine } from "../packages/cli/src/engine/connect.ts";
 import { runContainer } from "../packages/cli/src/engine/run-container.ts";
+import { benchSqueeze } from "./bench-squeeze.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const MAIN = join(ROOT, "packages/cli/src/main.ts");
@@ -87,6 +88,8 @@ for (let i = 0; i < RUNS; i++) {
     work: r.report.results.reduce((s: number, x: { durationMs: number }) => s + x.durationMs, 0),
   });
 }
+log("squeeze: memory of a program holding 64 MiB...");
+const squeeze = await benchSqueeze(Math.min(RUNS, 3));
 const suiteMs = median(suite.map((s) => s.ms));
 const floorMs = median(floor);
 const f = (ms: number) => `${Math.round(ms)} ms`;
@@ -106,6 +109,7 @@ ${CATEGORIES.map((c) => `| \`brink run --category ${c}\`: to exhaustion and back
 | ratio of the whole suite to the floor | ${(suiteMs / floorMs).toFixed(1)}x (target: 12x or less) |
 | probe work inside the containers (sum of probe durations) | ${f(median(suite.map((s) => s.work)))} |
 | peak memory (max RSS) of the brink process | ${(median(suite.map((s) => s.maxRss)) / 2 ** 20).toFixed(0)} MiB |
+| \`brink squeeze --fence memory -- bun squeeze-hold.ts 64\` (8m..1g, repeat 2): container runs, whole command | ${squeeze.runs} runs (at most ${squeeze.maxRuns}), ${f(squeeze.ms)} (goal: 12 runs, 5 s) |
 
 Where the time goes: each container costs about the floor (engine create/start/remove
 dominates; Bun starts in ${f(median(hostBun))}); the image check hashes the inputs
