@@ -8,7 +8,7 @@ import {
 import { niceUp, SCALES, tryLimits } from "../src/orchestrate/squeeze-fences.ts";
 import { hinted, type SearchSpec, searchCliff, spread } from "../src/orchestrate/squeeze-search.ts";
 import type { TryEnd } from "../src/orchestrate/squeeze-try.ts";
-import { squeezeText } from "../src/report/squeeze-chart.ts";
+import { saidLine, squeezeText } from "../src/report/squeeze-chart.ts";
 import { squeezeJUnit } from "../src/report/squeeze-junit.ts";
 import { squeezeMarkdown } from "../src/report/squeeze-markdown.ts";
 import {
@@ -186,6 +186,14 @@ const checked = (exitCode: number | null) => ({
 });
 
 describe("outcomes and reports", () => {
+  test("the line shown under a failure is the one naming the error, else the last", () => {
+    const bunTrace = `35 |   const fd = openSync(path, "w");\n        ^\nEMFILE: too many open files, open '/scratch/x'\n    code: "EMFILE"\n\n      at /work/x.ts:45:14\n\nBun v1.4.5 (Linux x64)\n`;
+    expect(saidLine(bunTrace)).toBe("EMFILE: too many open files, open '/scratch/x'");
+    expect(saidLine("RangeError: Out of memory\n at f")).toBe("RangeError: Out of memory");
+    expect(saidLine("disk full, wrote nothing\n")).toBe("disk full, wrote nothing");
+    expect(saidLine("")).toBe("");
+  });
+
   test("each outcome comes from what the engine said, never from the command's output", () => {
     expect(classifyTry(end(0))).toBe("pass");
     expect(classifyTry(end(137, { oomKilled: true }))).toBe("oom-killed");
@@ -256,11 +264,12 @@ describe("outcomes and reports", () => {
     const text = squeezeText(report, palette(false));
     expect(text).not.toContain("\u001b");
     expect(text).not.toContain("\u202e");
-    expect(text).toContain("memory 68m        96m          67m: oom-killed");
+    expect(text).toContain("memory 68m           96m          67m: oom-killed");
     const xml = squeezeJUnit(report);
     expect(xml).toContain('<failure message="oom-killed below the cliff" type="oom-killed">');
     expect(xml).not.toContain("</failure><x>");
     expect(squeezeMarkdown(report)).toContain("| memory | 68m | 96m | 67m: oom-killed");
+    expect(text).toContain("it said: \\x1b[31mred\\u202e</failure><x>|`*");
     const fine = structuredClone(report);
     const m = fine.fences.memory as NonNullable<typeof fine.fences.memory>;
     m.below = { ...(m.below as NonNullable<typeof m.below>), outcome: "error-exit" };

@@ -224,5 +224,8 @@ export async function runSqueeze(
   };
   await Promise.all(plan.fences.map(squeezeOne));
   signal.removeEventListener("abort", follow);
-  return { fences, runs, failure };
+  // In the plan's order, whichever ended first.
+  const ordered: typeof fences = {};
+  for (const f of plan.fences) if (fences[f]) ordered[f] = fences[f];
+  return { fences: ordered, runs, failure };
 }

@@ -1,5 +1,5 @@
 import { formatFence, type SqueezeFence } from "../orchestrate/squeeze-fences.ts";
-import { cleanTerminalLines, cleanTerminalText } from "./escape.ts";
+import { cleanTerminalText } from "./escape.ts";
 import type { FenceReport, SqueezeOutcome, SqueezeReport, SqueezeTry } from "./squeeze-report.ts";
 import type { palette } from "./terminal.ts";
 import { clip } from "./text.ts";
@@ -51,6 +51,26 @@ function axis(
 }
 
 /**
+ * The line of a command's output that says what went wrong, for people: the first that
+ * starts with an error's name and a colon (`EMFILE: ...`, `RangeError: ...`, `error: ...`),
+ * else the last that is not empty. Display only: no outcome is ever read from output.
+ *
+ * @example
+ * saidLine("12 | open(p)\nEMFILE: too many open files\n  at x.ts:1\n") // "EMFILE: too many open files"
+ */
+export function saidLine(text: string): string {
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return (
+    lines.find((l) => /^(E[A-Z0-9]{2,}|[A-Za-z]*Error|error|panic)\b[^:]*:/.test(l)) ??
+    lines.at(-1) ??
+    ""
+  );
+}
+
+/**
  * The chart of one fence: its answer in a line, every try on the whole range, and, when the
  * cliff is narrow, the tries around it on a scale of their own.
  *
@@ -75,11 +95,8 @@ export function fenceChart(fence: SqueezeFence, f: FenceReport, c: Colors): stri
         `         at ${formatFence(fence, f.below.value)}: ${cleanTerminalText(f.below.evidence)}`,
       ),
     );
-    const said = f.below.stderr.trim().split("\n").slice(-3).join("\n");
-    if (said)
-      out.push(
-        c.dim(`         it said: ${cleanTerminalLines(clip(said, 400), "                  ", 3)}`),
-      );
+    const said = saidLine(f.below.stderr);
+    if (said) out.push(c.dim(`         it said: ${cleanTerminalText(clip(said, 200))}`));
   }
   return out;
 }
@@ -110,7 +127,7 @@ export function squeezeText(report: SqueezeReport, c: Colors): string {
     "",
   );
   out.push(
-    `  ${cell("fence", 7)}${cell("threshold", 11)}${cell("recommended", 13)}${cell("just below", 26)}${cell("graceful", 10)}tries`,
+    `  ${cell("fence", 7)}${cell("threshold", 14)}${cell("recommended", 13)}${cell("just below", 26)}${cell("graceful", 10)}tries`,
   );
   for (const [fence, f] of entries) {
     const v = (x: number | null) => (x === null ? "-" : formatFence(fence, x));
@@ -120,7 +137,7 @@ export function squeezeText(report: SqueezeReport, c: Colors): string {
     const word = f.below ? (f.graceful ? "yes" : "no") : "-";
     const graceful = word === "no" ? c.red(cell(word, 10)) : cell(word, 10);
     out.push(
-      `  ${cell(fence, 7)}${cell(threshold, 11)}${cell(v(f.recommended), 13)}${cell(below, 26)}${graceful}${f.tries.length}${f.flaky ? c.yellow(" flaky") : ""}`,
+      `  ${cell(fence, 7)}${cell(threshold, 14)}${cell(v(f.recommended), 13)}${cell(below, 26)}${graceful}${f.tries.length}${f.flaky ? c.yellow(" flaky") : ""}`,
     );
   }
   out.push(

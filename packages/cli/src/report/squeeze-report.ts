@@ -134,8 +134,10 @@ export function evidenceOf(t: SqueezeTry): string {
       return `exit ${t.exitCode} (${t.signal})${t.exitCode === 137 ? " without an OOM kill the engine saw" : ""}`;
     case "hung":
       return "ran past --timeout; its container was killed";
-    case "corrupted":
-      return `the check failed (${t.check?.timedOut ? "timed out" : `exit ${t.check?.exitCode}`}) after it exited ${t.exitCode}`;
+    case "corrupted": {
+      const said = t.check?.output.trim().split("\n").at(-1)?.slice(0, 160);
+      return `the check failed (${t.check?.timedOut ? "timed out" : `exit ${t.check?.exitCode}`}${said ? `: ${said}` : ""}) after it exited ${t.exitCode}`;
+    }
     case "error-exit":
       return `exit ${t.exitCode}${t.oomKilled ? "; the engine saw an OOM kill in its container (a child of it?)" : ""}`;
     default:
