@@ -50,8 +50,9 @@ Usage:
   brink                      interactive wizard (at a terminal)
   brink run [options]        run the built-in suite or --suite files in fenced containers
   brink exec [options] -- CMD [ARGS...]   run any command in one fenced container
-  brink sweep --fault SYSCALL:ERRNO [options] -- CMD [ARGS...]
-                             fail the Nth system call for every N; find the one that breaks CMD
+  brink sweep --fault FAULT [options] -- CMD [ARGS...]
+                             fail (or kill at) the Nth system call for every N, or fill the
+                             disk; find the run that breaks CMD
   brink squeeze [--fence F]... [options] -- CMD [ARGS...]
                              find the least memory, disk, nofile, pids, stack CMD lives under
   brink list [--category ...] [--json]   list the probes
@@ -113,22 +114,29 @@ ${options("Command", [
 ])}
 
 Example: brink exec --memory 96m -- bun test`,
-  sweep: `Usage: brink sweep --fault SYSCALL:ERRNO[,...] [options] -- CMD [ARGS...]
+  sweep: `Usage: brink sweep --fault FAULT[,...] [options] -- CMD [ARGS...]
 
-For N = 1, 2, ...: runs CMD in a fresh fenced container with the Nth matching system call
-failing with ERRNO (strace fault injection), then --check on the same /scratch, and
-classifies N: handled (exit 0, check passes), reported (non-zero exit, check passes),
-corrupted (check fails), crashed (signal), hung (timeout). Stops when CMD makes fewer than N
-matching calls, or at --max.
+Each FAULT is swept in turn, every run in a fresh fenced container, --check after it on
+the same /scratch:
+  SYSCALL:ERRNO  the Nth matching call fails with ERRNO, N = 1, 2, ... (strace counts
+                 each thread's calls: every call failed is listed, with coverage)
+  SYSCALL:KILL   CMD is SIGKILLed on entering its Nth matching call (a crash point)
+  disk:full      /scratch is filled so only K bytes stay free, K = 0, --step, ...
+A run is handled (exit 0, check passes), reported (non-zero exit, check passes),
+corrupted (check fails), crashed (a signal brink did not send), hung (past --timeout: its
+whole process tree is killed) or died (the step gave no answer). A run with no fault gives
+the real count. Stops when nothing is left to fail (disk:full: no write fell short), or at
+--max.
 
 ${options("Sweep", [
-  ["--fault LIST", "e.g. write:ENOSPC or openat:EMFILE (each swept in turn)"],
+  ["--fault LIST", "e.g. write:ENOSPC, fsync:EIO, write:KILL, disk:full"],
   ["--path P", "count only calls on this file (strace -P; repeatable),\ne.g. /scratch/data.json"],
   [
     "--check CMD",
-    'invariant check run after each N, e.g. "bun check.ts"\n(no shell: quotes group)',
+    'invariant check run after each run, e.g. "bun check.ts"\n(no shell: quotes group)',
   ],
-  ["--max N", "stop after N [500]"],
+  ["--max N", "at most N runs per fault [500]"],
+  ["--step S", "disk:full: bytes between two budgets [4096]"],
   ["--timeout D", 'per run; past it the run is "hung" [30s]'],
 ])}
 
@@ -138,7 +146,7 @@ ${options("Project", [...PROJECT, ["--concurrency N", "containers at once [numbe
 
 ${options("Reports", [
   ["--json FILE", "write the sweep report"],
-  ["--junit FILE", "write JUnit XML (one testcase per N)"],
+  ["--junit FILE", "write JUnit XML (one testcase per run)"],
 ])}
 
 Example: brink sweep --fault write:ENOSPC --path /scratch/data.json --check "bun check.ts" -- bun save.ts`,
