@@ -2,7 +2,10 @@ import { expect } from "bun:test";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { engineTest, leftovers, MAIN, testRunId } from "./engine.ts";
+import { CATEGORIES } from "@brink/probes";
+import { limitsNeeded } from "../src/args/category-limit.ts";
+import { LIMIT_PROMPTS } from "../src/wizard/wizard.ts";
+import { engineTest, leftovers, MAIN, ROOT, testRunId } from "./engine.ts";
 
 function tmux(...args: string[]): string {
   return Bun.spawnSync(["tmux", ...args], { stdout: "pipe", stderr: "pipe" }).stdout.toString();
@@ -64,16 +67,9 @@ engineTest(
       start(s, dir, wiz, `bun ${MAIN}`);
       await waitFor(s, /Which resources/);
       tmux("send-keys", "-t", s, "Enter");
-      for (const prompt of [
-        "Memory fence",
-        "Disk fence",
-        "Stack fence",
-        "Open files",
-        "Processes",
-        "CPUs",
-        "Which suite",
-      ]) {
-        await waitFor(s, new RegExp(prompt));
+      const prompts = limitsNeeded(CATEGORIES).map((l) => LIMIT_PROMPTS[l]);
+      for (const prompt of [...prompts, "Which suite"]) {
+        await waitFor(s, new RegExp(prompt.replace(/[()/]/g, "\\$&")));
         tmux("send-keys", "-t", s, "Enter");
       }
       await waitFor(s, /Reports besides/);
@@ -93,6 +89,34 @@ engineTest(
     } finally {
       tmux("kill-session", "-t", s);
       rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  120_000,
+);
+
+engineTest(
+  "the progress bar at a terminal: each failure's id and reason above the bar as it happens, one clock, no 'last'",
+  async () => {
+    const s = `brink-term-bar-${process.pid}`;
+    const run = testRunId("term-bar");
+    start(s, ROOT, run, `bun ${MAIN} run --suite packages/cli/test/fixtures/suites/ux.ts`);
+    try {
+      // Both failures are on screen above the bar while the slow probe still runs (2/3).
+      const during = await waitFor(
+        s,
+        /fail {3}fd\.ux-fails: the store lost a write\n(.*\n)*fail {3}fd\.ux-throws: threw TypeError: the store handle was closed\n.*2\/3 probes, 2 not passing/,
+      );
+      const bar = during.split("\n").find((l) => l.includes("2/3 probes")) ?? "";
+      expect(bar).toMatch(/^[◒◐◓◑] {2}█+─+ 2\/3 probes, 2 not passing {2}\d+\.\ds\s*$/);
+      expect(bar.match(/\d+\.\ds/g)).toHaveLength(1);
+      expect(during).not.toContain("second line");
+      const end = await waitFor(s, /EXIT=\d+/);
+      expect(end).toContain("EXIT=1");
+      expect(end).not.toContain("last ");
+      expect(end).toMatch(/◆ {2}3\/3 probes, 2 not passing in \d+\.\ds/);
+      expect(await leftovers(run)).toBe(0);
+    } finally {
+      tmux("kill-session", "-t", s);
     }
   },
   120_000,

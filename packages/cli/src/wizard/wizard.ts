@@ -15,7 +15,7 @@ import { askReports } from "./ask-reports.ts";
 import { askSuite } from "./ask-suite.ts";
 
 /** Each limit's prompt. */
-const LIMIT_PROMPTS: Record<keyof Limits, string> = {
+export const LIMIT_PROMPTS: Record<keyof Limits, string> = {
   memory: "Memory fence",
   disk: "Disk fence (/scratch)",
   stack: "Stack fence",
