@@ -39,6 +39,17 @@ export function colorEnabled(argv: string[], env = process.env): boolean {
   );
 }
 
+/**
+ * An expected failure as brink prints it: one style for every command, `brink: ` and the
+ * message, never `brink: brink sweep ...` (a message that names its command starts with it).
+ *
+ * @example
+ * errorLine("brink sweep needs --fault") // "brink: sweep needs --fault"
+ */
+export function errorLine(message: string): string {
+  return `brink: ${message.replace(/^brink (?=[a-z]+ )/, "")}`;
+}
+
 /** Runs brink with `argv` (without the program name) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const cut = argv.indexOf("--");
@@ -83,7 +94,7 @@ if (import.meta.main) {
     process.exitCode = await main(process.argv.slice(2));
   } catch (e) {
     if (e instanceof BrinkError) {
-      process.stderr.write(`brink: ${e.message}\n`);
+      process.stderr.write(`${errorLine(e.message)}\n`);
       process.exitCode = e.exitCode;
     } else {
       process.stderr.write(

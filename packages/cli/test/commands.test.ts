@@ -36,6 +36,8 @@ test.each([
   [["run", "--timeout", "soon"], '--timeout "soon"'],
   [["run", "--concurrency", "0"], '--concurrency "0"'],
   [["run", "--category", "gpu"], 'unknown category "gpu"'],
+  [["run", "--category", "fdd"], 'unknown category "fdd"; did you mean fd?'],
+  [["sweep", "--", "true"], "brink: sweep needs --fault"],
   [["run", "--category", ","], "names no category"],
   [["run", "--frobnicate"], "--frobnicate"],
   [["run", "--memory"], "--memory"],

@@ -4,6 +4,7 @@ import { relative, resolve } from "node:path";
 import { CATEGORIES, type Category } from "@brink/probes";
 import type { Limits } from "../engine/container-spec.ts";
 import { BrinkError } from "../errors.ts";
+import { didYouMean } from "./did-you-mean.ts";
 import { parseCount } from "./units.ts";
 
 /** Everything a run needs; the wizard and the flags both produce one. Nothing after it prompts. */
@@ -23,6 +24,11 @@ export interface Plan {
   outputs: { json?: string; junit?: string; markdown?: string };
 }
 
+const suggest = (c: string) => {
+  const near = didYouMean(c, CATEGORIES);
+  return near ? `; did you mean ${near}?` : "";
+};
+
 /** Parses --category a,b into known categories (all when empty). */
 export function parseCategories(value: string | undefined): Category[] {
   if (value === undefined) return [...CATEGORIES];
@@ -39,7 +45,7 @@ export function parseCategories(value: string | undefined): Category[] {
     if (!CATEGORIES.includes(c as Category)) {
       throw new BrinkError(
         "USAGE",
-        `--category: unknown category "${c}"; use one or more of ${CATEGORIES.join(",")}`,
+        `--category: unknown category "${c}"${suggest(c)} (one or more of ${CATEGORIES.join(",")})`,
       );
     }
   }

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { parseCategories, resolveProject, resolveSuites } from "../args/plan.ts";
 import { openRunScope } from "../engine/run-scope.ts";
 import { type ProbeInfo, probeInfos } from "../orchestrate/probe-info.ts";
-import { palette } from "../report/terminal.ts";
+import { palette, plural } from "../report/terminal.ts";
 import { parseOrUsage } from "./parse.ts";
 
 /**
@@ -12,16 +12,18 @@ import { parseOrUsage } from "./parse.ts";
  * await listCommand(["--category", "fd", "--json"], { color: false });
  */
 export async function listCommand(argv: string[], ui: { color: boolean }): Promise<number> {
-  const { values: v } = parseOrUsage(() =>
-    parseArgs({
-      args: argv,
-      options: {
-        category: { type: "string" },
-        suite: { type: "string", multiple: true },
-        json: { type: "boolean" },
-      },
-      strict: true,
-    }),
+  const { values: v } = parseOrUsage(
+    () =>
+      parseArgs({
+        args: argv,
+        options: {
+          category: { type: "string" },
+          suite: { type: "string", multiple: true },
+          json: { type: "boolean" },
+        },
+        strict: true,
+      }),
+    argv,
   );
   const categories = parseCategories(v.category);
   const project = resolveProject(undefined);
@@ -58,6 +60,6 @@ export async function listCommand(argv: string[], ui: { color: boolean }): Promi
       `${c.cyan(p.category.padEnd(6))}${p.id.padEnd(w + 2)}${(p.expected === "killed" ? c.magenta : c.dim)(p.expected.padEnd(9))}${p.title}\n`,
     );
   }
-  process.stdout.write(c.dim(`${probes.length} probes\n`));
+  process.stdout.write(c.dim(`${plural(probes.length, "probe")}\n`));
   return scope.exitCode(0);
 }
