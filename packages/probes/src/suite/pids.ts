@@ -1,5 +1,6 @@
 import { readdirSync } from "node:fs";
 import { defineProbe, type Probe, verdict } from "../probe.ts";
+import { recover } from "./recovery.ts";
 
 const processCount = () => readdirSync("/proc").filter((d) => /^\d+$/.test(d)).length;
 
@@ -38,19 +39,29 @@ export const pidsProbes: Probe[] = [
   defineProbe({
     id: "pids.recovery-after-exhaustion",
     category: "pids",
-    title: "after exhaustion and release, a new process starts and exits 0",
+    title: "after exhaustion and release, a new process starts and exits 0, and how soon",
     async run(ctx) {
       const procs = await ctx.pressure.spawnProcesses({});
+      const released = performance.now();
       await procs.release();
-      const p = Bun.spawn(["sleep", "0"], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
-      const code = await p.exited;
+      const r = await recover(released, async () => {
+        const p = Bun.spawn(["sleep", "0"], {
+          stdin: "ignore",
+          stdout: "ignore",
+          stderr: "ignore",
+        });
+        return await p.exited;
+      });
       return verdict(
-        procs.error === "EAGAIN" && code === 0,
-        `exhausted at ${procs.spawned} (${procs.error}); then a new process exited ${code}`,
+        procs.error === "EAGAIN" && r.value === 0,
+        `exhausted at ${procs.spawned} (${procs.error}); then a new process exited ${r.value} ${r.recoveryMs ?? "never"} ms after the release`,
         {
           spawned: procs.spawned,
           error: procs.error,
-          exitCode: code,
+          exitCode: r.value,
+          recoveryMs: r.recoveryMs,
+          tries: r.tries,
+          lastError: r.lastError,
         },
       );
     },

@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import { defineProbe, type Probe, verdict } from "../probe.ts";
 import { runBunChild } from "./child.ts";
+import { recover } from "./recovery.ts";
 
 function recurse(n: number, limit: number): number {
   return n >= limit ? n : recurse(n + 1, limit);
@@ -99,23 +100,19 @@ export const stackProbes: Probe[] = [
   defineProbe({
     id: "stack.recovery-after-overflow",
     category: "stack",
-    title: "after an overflow, recursion to half the depth reached works again",
+    title: "after an overflow, recursion to half the depth reached works again, and how soon",
     async run(ctx) {
       const s = await ctx.pressure.exhaustStack({ shape: "plain" });
       const half = Math.floor(s.depth / 2);
-      let reached = 0;
-      try {
-        reached = recurse(0, half);
-      } catch (e) {
-        return verdict(false, `second recursion to ${half} threw ${(e as Error).name}`, {
-          depth: s.depth,
-          half,
-        });
-      }
+      // The overflow is over once it was caught: from there to a deep recursion that works.
+      const r = await recover(performance.now(), () => {
+        if (recurse(0, half) !== half) throw new Error("short");
+        return half;
+      });
       return verdict(
-        s.error === "RangeError" && reached === half,
-        `overflow at ${s.depth}, then ${reached} deep fine`,
-        { depth: s.depth, half, reached },
+        s.error === "RangeError" && r.value === half,
+        `overflow at ${s.depth}, then ${half} deep ${r.value === half ? `fine in ${r.recoveryMs} ms` : `failed (${r.lastError})`}`,
+        { depth: s.depth, half, reached: r.value, recoveryMs: r.recoveryMs, tries: r.tries },
       );
     },
   }),
