@@ -65,6 +65,8 @@ engineTest(
       // The wizard, defaults but a JSON report, then Ctrl-C during its run.
       const wiz = testRunId("term-wizard");
       start(s, dir, wiz, `bun ${MAIN}`);
+      await waitFor(s, /What do you want/); // run probes (the default), not squeeze
+      tmux("send-keys", "-t", s, "Enter");
       await waitFor(s, /Which resources/);
       tmux("send-keys", "-t", s, "Enter");
       const prompts = limitsNeeded(CATEGORIES).map((l) => LIMIT_PROMPTS[l]);

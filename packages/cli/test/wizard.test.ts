@@ -84,6 +84,8 @@ engineTest(
     const run = testRunId("wizard");
     start(s, run);
     try {
+      await waitFor(s, "What do you want"); // run probes (the default), not squeeze
+      keys(s, "Enter");
       await waitFor(s, "Which resources");
       keys(s, "Enter");
       for (const prompt of ALL_PROMPTS) {
@@ -136,6 +138,8 @@ engineTest(
     const run = testRunId("wizard-project");
     start(s, run, dir);
     try {
+      await waitFor(s, "What do you want"); // run probes (the default), not squeeze
+      keys(s, "Enter");
       await waitFor(s, "Which resources");
       keys(s, "a"); // none chosen
       for (let i = 0; i < CATEGORIES.indexOf("fd"); i++) keys(s, "Down");
@@ -206,6 +210,8 @@ test("wizard: Enter at the suite file takes the shown default (never the folder)
   const s = `brink-wiz-s-${process.pid}`;
   start(s, testRunId("wizard-suite"));
   try {
+    await waitFor(s, "What do you want"); // run probes (the default), not squeeze
+    keys(s, "Enter");
     await waitFor(s, "Which resources");
     keys(s, "Enter");
     await waitFor(s, LIMIT_PROMPTS.memory);
@@ -245,6 +251,8 @@ test("wizard: Enter at the suite file takes the shown default (never the folder)
   const dir = mkdtempSync(join(tmpdir(), "brink-wiz-empty-"));
   start(s, testRunId("wizard-empty"), dir);
   try {
+    await waitFor(s, "What do you want"); // run probes (the default), not squeeze
+    keys(s, "Enter");
     await waitFor(s, "Which resources");
     keys(s, "Enter");
     for (const prompt of ALL_PROMPTS) {
@@ -274,6 +282,8 @@ engineTest("wizard: Ctrl-C at a prompt exits cleanly and runs nothing", async ()
   const s = `brink-wiz-c-${process.pid}`;
   start(s, testRunId("wizard-cancel"));
   try {
+    await waitFor(s, "What do you want"); // run probes (the default), not squeeze
+    keys(s, "Enter");
     await waitFor(s, "Which resources");
     keys(s, "Down", "Space");
     await waitFor(s, "Which resources");

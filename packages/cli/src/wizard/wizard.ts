@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS, parseLimit } from "../args/limits.ts";
 import { type Plan, parseConcurrency } from "../args/plan.ts";
 import { formatSize } from "../args/units.ts";
 import { probeSourceOf } from "../commands/run.ts";
+import { squeezeWizard } from "../commands/squeeze-wizard.ts";
 import type { Limits } from "../engine/container-spec.ts";
 import { BrinkError } from "../errors.ts";
 import { executePlan } from "../orchestrate/execute-plan.ts";
@@ -86,6 +87,17 @@ export async function runWizard(ui: { color: boolean }, cwd = process.cwd()): Pr
   p.intro("brink: push your code to the brink of its resources");
   let line: string | undefined;
   try {
+    const what = ask(
+      await p.select({
+        message: "What do you want to do?",
+        options: [
+          { value: "run", label: "push my code to the brink of its resources (run probes)" },
+          { value: "squeeze", label: "find how much my command needs (brink squeeze)" },
+        ],
+        initialValue: "run",
+      }),
+    );
+    if (what === "squeeze") return await squeezeWizard(ui, cwd);
     const plan = await askPlan(cwd);
     line = commandLineOf(plan, { cwd, invocation: invocationIn(cwd) });
     p.log.step("The same run from a shell or CI:");
