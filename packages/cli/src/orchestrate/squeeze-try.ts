@@ -112,11 +112,13 @@ export async function runTry(
       if (spec.check && !killing) {
         const c = spec.checkLimits;
         if (c.memory !== limits.memory || c.pids + 1 !== limits.pids) {
+          // Best effort: an engine that cannot update a running container (some Podman
+          // versions) runs the check under the try's fences.
           await within(
             container.update({ Memory: c.memory, MemorySwap: c.memory, PidsLimit: c.pids + 1 }),
             ENGINE_CALL_MS,
             "raising the fences for the check",
-          );
+          ).catch(() => {});
         }
         check = await runExec(container, spec.check, { timeoutMs: spec.timeoutMs, kill, signal });
       }
