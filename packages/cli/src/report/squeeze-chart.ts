@@ -103,7 +103,7 @@ export function fenceChart(fence: SqueezeFence, f: FenceReport, c: Colors): stri
 
 /** One progress line for a try as it ends. */
 export function tryLine(fence: SqueezeFence, t: SqueezeTry, c: Colors): string {
-  const exit = t.outcome === "pass" ? "" : ` exit ${t.exitCode ?? "?"}`;
+  const exit = t.outcome === "pass" || t.outcome === "hung" ? "" : ` exit ${t.exitCode ?? "?"}`;
   return `  ${fence.padEnd(6)} ${formatFence(fence, t.value).padStart(7)}  ${colour(t.outcome, t.outcome.padEnd(10), c)}${exit} ${c.dim(`(${t.durationMs} ms)`)}`;
 }
 
