@@ -10,6 +10,13 @@ import { projectAccess } from "../engine/project-access.ts";
 import type { ContainerExit } from "../engine/run-container.ts";
 import { openRunScope } from "../engine/run-scope.ts";
 import { BrinkError } from "../errors.ts";
+import {
+  checkedCommand,
+  checkedStdout,
+  type ExecCheck,
+  parseCheck,
+} from "../orchestrate/sweep-check.ts";
+import { cleanTerminalLines } from "../report/escape.ts";
 import { checkOutputs, writeOut } from "../report/write-reports.ts";
 import { fenceLine, missingProgram, notInImage, outputTail } from "./exec-evidence.ts";
 import { parseOrUsage } from "./parse.ts";
@@ -23,6 +30,7 @@ export const EXEC_OPTIONS = {
   project: { type: "string" },
   "writable-project": { type: "boolean" },
   timeout: { type: "string" },
+  check: { type: "string" },
   json: { type: "string" },
 } as const;
 
@@ -79,6 +87,8 @@ export interface ExecReport {
   interruptedBy: string | null;
   /** Why brink could not run it (outcome "not-run"). */
   error?: string;
+  /** `--check CMD`: how the check, run after the command in the same container, ended (null when it did not run). */
+  check?: { exitCode: number | null; output: string } | null;
 }
 
 /**
@@ -103,6 +113,7 @@ export async function execCommand(argv: string[]): Promise<number> {
   const timeoutMs = v.timeout === undefined ? null : parseDuration("--timeout", v.timeout);
   const project = resolveProject(v.project);
   if (v.json) checkOutputs({ json: v.json });
+  const checkLine = v.check === undefined ? null : parseCheck("--check", v.check);
   const [entry, ...rest] = command as [string, ...string[]];
   const say = (line: string) => process.stderr.write(`brink: ${line}\n`);
   const notFound = (program: string) =>
@@ -126,6 +137,7 @@ export async function execCommand(argv: string[]): Promise<number> {
       outcome,
       interruptedBy: by,
       ...(error === undefined ? {} : { error }),
+      ...(checkLine === null ? {} : { check: checkOf(out?.check ?? null) }),
     };
     writeOut(v.json, `${JSON.stringify(doc, null, 2)}\n`);
   };
@@ -141,6 +153,9 @@ export async function execCommand(argv: string[]): Promise<number> {
   // line held back until it is known not to be init's "could not start the command".
   const tail = outputTail();
   const toStdout = outputSink(process.stdout, stop.signal);
+  // --check: a wrapper runs the command, then the check, and signs the check's result on
+  // stdout; its lines are taken out of what passes through.
+  const out = checkLine === null ? null : checkedStdout((chunk) => toStdout(chunk));
   const toStderr = outputSink(process.stderr, stop.signal);
   let head: string | null = "";
   let missing: string | null = null;
@@ -161,12 +176,15 @@ export async function execCommand(argv: string[]): Promise<number> {
     scope.defer(access.cleanup);
     if (scope.signal.aborted) throw new BrinkError("INTERRUPTED", String(scope.signal.reason));
     if (timeoutMs !== null) timer = setTimeout(() => stop.abort("timeout"), timeoutMs);
+    const run =
+      checkLine === null
+        ? { entrypoint: [entry], cmd: rest }
+        : checkedCommand(command, checkLine, timeoutMs ?? 30_000);
     exit = await session.engine.run(
       {
         image: access.image,
         runId: session.runId,
-        entrypoint: [entry],
-        cmd: rest,
+        ...run,
         limits,
         project: access.project,
         projectWritable: access.writable,
@@ -175,7 +193,7 @@ export async function execCommand(argv: string[]): Promise<number> {
       {
         onStdout: (chunk) => {
           tail.add(chunk);
-          return toStdout(chunk);
+          return out ? out.write(chunk) : toStdout(chunk);
         },
         onStderr: (text) => {
           tail.add(text);
@@ -187,6 +205,9 @@ export async function execCommand(argv: string[]): Promise<number> {
       },
     );
     if (head !== null) await firstLine(true);
+    await out?.end();
+    const c = out?.check;
+    if (c && "missing" in c) missing = c.missing;
   } catch (e) {
     const stopped = scope.stopped;
     if (stopped) {
@@ -225,5 +246,21 @@ export async function execCommand(argv: string[]): Promise<number> {
   report(exit, exit.oomKilled ? "oom-killed" : "exited", null);
   const fence = fenceLine(exit, limits, tail.text());
   if (fence) say(fence);
+  const check = checkOf(out?.check ?? null);
+  if (checkLine !== null && exit.exitCode === 0) {
+    // The command succeeded: the check decides.
+    if (!check) say("--check gave no result (exit 1)");
+    else if (check.exitCode !== 0) {
+      if (check.output) process.stderr.write(`${cleanTerminalLines(check.output, "  ")}\n`);
+      say(`--check failed (exit ${check.exitCode ?? "by a signal"}): ${checkLine}`);
+    }
+    return check ? (check.exitCode ?? 1) : 1;
+  }
   return exit.exitCode ?? 1;
+}
+
+/** The check as the exec report shows it: its code (null when it hung or was killed) and the end of its output. */
+function checkOf(c: ExecCheck | null): ExecReport["check"] {
+  if (!c || "missing" in c) return null;
+  return { exitCode: c.timedOut ? null : c.exitCode, output: c.output };
 }

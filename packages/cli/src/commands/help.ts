@@ -108,8 +108,12 @@ ${options("Project", PROJECT)}
 ${options("Command", [
   ["--timeout D", 'end it after D, e.g. 30s or 2m (outcome "hung", exit 124) [none]'],
   [
+    "--check CMD",
+    'after CMD, run this in the same container on the same /scratch, e.g.\n"bun check.ts" (no shell); when CMD exits 0, its code is brink\'s [none]',
+  ],
+  [
     "--json FILE",
-    "write {version, command, exitCode, signal, oomKilled, durationMs, fence,\noutcome, interruptedBy, error}",
+    "write {version, command, exitCode, signal, oomKilled, durationMs, fence,\noutcome, interruptedBy, error, check: {exitCode, output}}",
   ],
 ])}
 

@@ -29,9 +29,12 @@ export type StepResult =
   /** The container outlived its deadline and brink killed it. */
   | { kind: "hung"; deadlineMs: number; stderr: string; durationMs: number };
 
-/** The driver's command line for one step. */
+/**
+ * The driver's command line for one step. `--config=/dev/null`: the project's bunfig.toml
+ * (its preload) is the user's code, which must not run in the driver before its hello.
+ */
 export function driverArgs(plan: SweepPlan, key: StepKey): string[] {
-  const cmd = [DRIVER, "--fault", key.fault, "--n", String(key.n)];
+  const cmd = ["--config=/dev/null", DRIVER, "--fault", key.fault, "--n", String(key.n)];
   if (key.baseline) cmd.push("--baseline");
   cmd.push("--timeout", String(plan.timeoutMs));
   for (const p of plan.paths) cmd.push("--path", p);
