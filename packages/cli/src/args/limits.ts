@@ -1,3 +1,4 @@
+import type { Category } from "@brink/probes";
 import type { Limits } from "../engine/container-spec.ts";
 import { BrinkError } from "../errors.ts";
 import { formatSize, parseCount, parseCpus, parseSize } from "./units.ts";
@@ -12,6 +13,14 @@ export const DEFAULT_LIMITS: Limits = {
   nofile: 256,
   pids: 100,
   cpus: 1,
+};
+
+/**
+ * A category's own defaults, for the limits the user did not set (`Plan.limitsGiven`): the
+ * cpu category needs a starved quota to show anything, so its container runs at 0.25 cpus.
+ */
+export const CATEGORY_DEFAULTS: Partial<Record<Category, Partial<Limits>>> = {
+  cpu: { cpus: 0.25 },
 };
 
 /** The parseArgs options every command with fences takes. */

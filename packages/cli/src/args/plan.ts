@@ -11,6 +11,11 @@ import { parseCount } from "./units.ts";
 export interface Plan {
   categories: Category[];
   limits: Limits;
+  /**
+   * The limits the user set (flags); a category's own default (`CATEGORY_DEFAULTS`: the cpu
+   * category's 0.25 cpus) gives way only to these. Absent: every limit counts as set.
+   */
+  limitsGiven?: (keyof Limits)[];
   /** Suite files, absolute, inside `project`. Empty: the built-in suite. */
   suites: string[];
   project: string;

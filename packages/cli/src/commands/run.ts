@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
+import { LIMIT_OPTIONS, LIMIT_PARSERS, limitsFromFlags } from "../args/limits.ts";
 import {
   type Plan,
   parseCategories,
@@ -8,6 +8,7 @@ import {
   resolveSuites,
 } from "../args/plan.ts";
 import { parseDuration } from "../args/units.ts";
+import type { Limits } from "../engine/container-spec.ts";
 import { assertProjectSeesSamePackages } from "../engine/image-inputs.ts";
 import type { EngineSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
@@ -41,6 +42,7 @@ export function planFromArgs(argv: string[]): Plan {
   return {
     categories: parseCategories(v.category),
     limits,
+    limitsGiven: (Object.keys(LIMIT_PARSERS) as (keyof Limits)[]).filter((k) => v[k] !== undefined),
     suites: resolveSuites(v.suite, project),
     project,
     concurrency: parseConcurrency(v.concurrency),

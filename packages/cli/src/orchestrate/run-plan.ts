@@ -1,6 +1,7 @@
 import { relative } from "node:path";
 import type { Category, ProbeResult } from "@brink/probes";
 import type Docker from "dockerode";
+import { CATEGORY_DEFAULTS } from "../args/limits.ts";
 import type { Plan } from "../args/plan.ts";
 import type { ContainerSpec, Limits } from "../engine/container-spec.ts";
 import { runContainer } from "../engine/run-container.ts";
@@ -22,9 +23,25 @@ export const RUNNER_ENV: Record<string, string> = {
   BUN_JSC_numberOfGCMarkers: "1",
 };
 
-/** A category's fences: the disk container gets memory headroom above its tmpfs (tmpfs pages are charged to memory). */
-export function limitsFor(category: Category, limits: Limits): Limits {
-  return category === "disk" ? { ...limits, memory: limits.memory + limits.disk } : limits;
+/**
+ * A category's fences: its own defaults (`CATEGORY_DEFAULTS`: the cpu category runs at 0.25
+ * cpus) for the limits not in `given` (every limit when `given` is absent), and the disk
+ * container gets memory headroom above its tmpfs (tmpfs pages are charged to memory).
+ *
+ * @example
+ * limitsFor("cpu", DEFAULT_LIMITS, []).cpus // 0.25
+ * limitsFor("cpu", { ...DEFAULT_LIMITS, cpus: 2 }, ["cpus"]).cpus // 2
+ */
+export function limitsFor(
+  category: Category,
+  limits: Limits,
+  given?: readonly (keyof Limits)[],
+): Limits {
+  const own = Object.entries(CATEGORY_DEFAULTS[category] ?? {}).filter(
+    ([k]) => given !== undefined && !given.includes(k as keyof Limits),
+  );
+  const out: Limits = { ...limits, ...Object.fromEntries(own) };
+  return category === "disk" ? { ...out, memory: out.memory + out.disk } : out;
 }
 
 /**
@@ -104,7 +121,7 @@ export async function runPlan(
         image: options.image,
         runId: options.runId,
         cmd: runnerCmd(left, containerSuites(plan)),
-        limits: limitsFor(category, plan.limits),
+        limits: limitsFor(category, plan.limits, plan.limitsGiven),
         project: options.project,
         projectWritable: options.writable,
         user: options.user,
