@@ -133,7 +133,7 @@ export const diskProbes: Probe[] = [
   defineProbe({
     id: "disk.recovery-after-freeing",
     category: "disk",
-    title: "after the disk is freed, a 1 MiB write succeeds",
+    title: "after the disk is freed, a 1 MiB write succeeds, and how soon",
     async run(ctx) {
       const full = await ctx.pressure.fillDisk({ dir: ctx.scratch, writers: 1 });
       let during: string | null = null;

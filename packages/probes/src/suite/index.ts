@@ -10,8 +10,9 @@ import { stackProbes } from "./stack.ts";
 
 /** brink's built-in suite, in category order. */
 export const builtinProbes: Probe[] = [
-  ...oomProbes,
+  ...oomProbes.filter((p) => p.expected !== "killed"),
   ...fragmentationProbes,
+  ...oomProbes.filter((p) => p.expected === "killed"),
   ...diskProbes,
   ...stackProbes,
   ...fdProbes,
