@@ -5,6 +5,7 @@ import type { SweepReport, SweepRow } from "../src/report/sweep-report.ts";
 import {
   brink,
   docker,
+  engineAddress,
   engineTest,
   leftovers,
   MAIN,
@@ -13,6 +14,7 @@ import {
   testDir,
   testRunId,
 } from "./engine.ts";
+import { relay } from "./relay.ts";
 
 const tmp = testDir("brink-sweep-test-");
 const EX = "examples/sweep";
@@ -281,18 +283,21 @@ engineTest(
 );
 
 engineTest(
-  "a step killed from outside is a died row and the rest complete; an interrupted sweep writes its finished rows",
+  "a step killed from outside is a died row and the rest complete; an interrupted sweep and one that lost its engine write their finished rows",
   async () => {
-    if (!docker) return;
+    if (!docker || !engineAddress?.startsWith("/"))
+      throw new Error(`this test needs a local engine socket; the engine is at ${engineAddress}`);
     const engine = docker;
+    const proxy = relay(join(tmp, "engine.sock"), engineAddress);
+    await proxy.listening;
     const args = ["--fault", "write:ENOSPC", "--path", "/scratch/s.txt"];
     const slow = ["--", "bun", `${P}/hang.ts`, "slow"];
-    const start = (name: string) => {
+    const start = (name: string, env: Record<string, string> = {}) => {
       const run = testRunId(name);
       const a = sweepArgs(name, [...args, ...slow]);
       const p = Bun.spawn(["bun", MAIN, ...a.argv], {
         cwd: ROOT,
-        env: { ...process.env, NO_COLOR: "1", BRINK_RUN_ID: run },
+        env: { ...process.env, NO_COLOR: "1", BRINK_RUN_ID: run, ...env },
         stdout: "pipe",
         stderr: "pipe",
       });
@@ -300,6 +305,7 @@ engineTest(
     };
     const killed = start("sweep-died");
     const stopped = start("sweep-stopped");
+    const lost = start("sweep-lost", { DOCKER_HOST: `unix://${join(tmp, "engine.sock")}` });
     const killStep2 = async () => {
       const label = [`dev.brink.run=${killed.run}`, "dev.brink.sweep.n=2"];
       for (const end = Date.now() + 60_000; Date.now() < end; await Bun.sleep(50)) {
@@ -307,17 +313,20 @@ engineTest(
         if (c) return engine.getContainer(c.Id).kill();
       }
     };
-    const stopAfterRow1 = async () => {
-      const seen = await readUntil(stopped.p.stderr, (t) => /write:ENOSPC +1 /.test(t));
-      stopped.p.kill("SIGINT");
+    const afterRow1 = async (p: typeof stopped.p, then: () => void) => {
+      const seen = await readUntil(p.stderr, (t) => /write:ENOSPC +1 /.test(t));
+      then();
       return seen.rest();
     };
-    const [, , died, interrupted, stdout] = await Promise.all([
+    const [, , lostErr, died, interrupted, lostCode, stdout, lostOut] = await Promise.all([
       killStep2(),
-      stopAfterRow1(),
+      afterRow1(stopped.p, () => stopped.p.kill("SIGINT")),
+      afterRow1(lost.p, () => proxy.stop()),
       killed.p.exited,
       stopped.p.exited,
+      lost.p.exited,
       new Response(stopped.p.stdout).text(),
+      new Response(lost.p.stdout).text(),
     ]);
 
     const k = JSON.parse(readFileSync(killed.json, "utf8")) as SweepReport;
@@ -339,6 +348,14 @@ engineTest(
     expect(stdout).toContain("missing:");
     expect(stdout).toMatch(/write:ENOSPC: stopped: .*not run/);
     expect((await leftovers(killed.run)) + (await leftovers(stopped.run))).toBe(0);
+
+    expect(lostCode).toBe(3);
+    expect(lostErr).toContain("lost the engine");
+    expect(lostErr).not.toMatch(/\n\s+at /);
+    const l = JSON.parse(readFileSync(lost.json, "utf8")) as SweepReport;
+    expect(l.incomplete).toContain("lost the engine");
+    expect(l.results[0]).toMatchObject({ n: 1, outcome: "reported" });
+    expect(lostOut).toContain("missing:");
   },
   120_000,
 );

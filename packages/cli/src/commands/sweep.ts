@@ -76,7 +76,12 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     process.stdout.write(sweepTable(report));
     return stopped.code;
   }
-  if (failure) throw failure;
+  if (failure) {
+    // Lost mid-sweep (the engine went away): the table says what finished and what is missing.
+    if (Object.values(state.sweeps).some((s) => s.end !== "not-run"))
+      process.stdout.write(sweepTable(report));
+    throw failure;
+  }
   process.stdout.write(sweepTable(report));
   return sweepExitCode(report);
 }
