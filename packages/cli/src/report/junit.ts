@@ -1,5 +1,6 @@
 import type { ProbeResult } from "@brink/probes";
 import { resultsOf } from "./normalize-result.ts";
+import { recoveryTimes } from "./recovery.ts";
 import type { Report } from "./report.ts";
 import { summarize } from "./report.ts";
 import { nonNegative, safeJson } from "./text.ts";
@@ -16,13 +17,20 @@ export const xmlEscape = xmlAttr;
 
 const secs = (ms: unknown) => (nonNegative(ms) / 1000).toFixed(3);
 
+/** A recovery probe's time as a testcase property (`recoveryMs`; "none" when it never recovered). */
+function recoveryProperty(r: ProbeResult): string {
+  const [t] = recoveryTimes([r]);
+  if (!t) return "";
+  return `\n      <properties><property name="recoveryMs" value="${t.recoveryMs ?? "none"}"/></properties>`;
+}
+
 function testcase(r: ProbeResult): string {
-  const head = `    <testcase classname="brink.${xmlAttr(r.category)}" name="${xmlAttr(r.id)}" time="${secs(r.durationMs)}">`;
+  const head = `    <testcase classname="brink.${xmlAttr(r.category)}" name="${xmlAttr(r.id)}" time="${secs(r.durationMs)}">${recoveryProperty(r)}`;
   const msg = xmlAttr(r.message);
   const body = xmlText(`${messageWithStack(r)}\n\nobserved ${safeJson(r.observed, 2)}`);
   switch (r.status) {
     case "pass":
-      return `${head}</testcase>`;
+      return head.includes("\n") ? `${head}\n    </testcase>` : `${head}</testcase>`;
     case "skip":
       return `${head}\n      <skipped message="${msg}"/>\n    </testcase>`;
     case "fail":

@@ -1,6 +1,7 @@
 import { CATEGORIES, type ProbeResult } from "@brink/probes";
 import { escapeControls } from "./escape.ts";
 import { resultsOf } from "./normalize-result.ts";
+import { recoveryTimes } from "./recovery.ts";
 import { type Report, summarize } from "./report.ts";
 import { nonNegative } from "./text.ts";
 import { messageWithStack } from "./thrown.ts";
@@ -55,10 +56,28 @@ function row(r: ProbeResult): string {
   return `| ${ICON[r.status]} ${r.status} | ${code(r.id)} | ${mdCell(r.category)} | ${r.durationMs} ms | ${mdCell(messageWithStack(r))} |`;
 }
 
+/** The recovery times (`observed.recoveryMs`) as a table of their own, by category; none: nothing. */
+function recoveryTable(results: ProbeResult[]): string[] {
+  const byCategory = [...results].sort(
+    (a, b) => categoryRank(a.category) - categoryRank(b.category),
+  );
+  const times = recoveryTimes(byCategory);
+  if (!times.length) return [];
+  return [
+    "",
+    "| category | recovery probe | recovered in |",
+    "| --- | --- | ---: |",
+    ...times.map(
+      (t) =>
+        `| ${mdCell(t.category)} | ${code(t.id)} | ${t.recoveryMs === null ? "did not recover" : `${t.recoveryMs} ms`} |`,
+    ),
+  ];
+}
+
 /**
  * Renders a Markdown table of the results (for $GITHUB_STEP_SUMMARY or a PR comment):
  * failures first, then by category; every cell escaped (`mdCell`), so any id or message
- * stays in its cell.
+ * stays in its cell. Then each category's recovery time (`observed.recoveryMs`), if any.
  *
  * @example
  * await Bun.write("brink.md", toMarkdown(report));
@@ -77,6 +96,7 @@ export function toMarkdown(report: Report): string {
     "| status | probe | category | time | message |",
     "| --- | --- | --- | ---: | --- |",
     ...markdownOrder(results).map(row),
+    ...recoveryTable(results),
     ...(notes.length ? ["", ...notes.map((n) => `- ${mdCell(n)}`)] : []),
     "",
   ];

@@ -1,5 +1,6 @@
 import type { ProbeResult, Status } from "@brink/probes";
 import { knownStatus, type NotRun, normalizeResult, notRunResults } from "./normalize-result.ts";
+import { type RecoveryTime, recoveryTimes } from "./recovery.ts";
 import { nonNegative, toText } from "./text.ts";
 
 export type { NotRun, PlannedProbe } from "./normalize-result.ts";
@@ -15,6 +16,8 @@ export interface Report {
   summary: Record<"total" | Status, number>;
   /** Things a reader should know about the fences (e.g. the disk container's memory headroom). */
   notes: string[];
+  /** Each recovery probe's time, from its `observed.recoveryMs` (see `recoveryTimes`). */
+  recovery: RecoveryTime[];
   /** Set when the run did not finish (interrupted, engine lost). */
   incomplete?: string;
 }
@@ -43,7 +46,7 @@ export function exitCodeOf(results: readonly ProbeResult[]): 0 | 1 {
 }
 
 /** What `buildReport` takes. */
-export type ReportInput = Omit<Report, "version" | "tool" | "summary"> & {
+export type ReportInput = Omit<Report, "version" | "tool" | "summary" | "recovery"> & {
   toolVersion: string;
   /** Planned probes with no result among `results` become `error` results "not run: <why>". */
   notRun?: NotRun;
@@ -72,6 +75,7 @@ export function buildReport(a: ReportInput): Report {
     results,
     summary: summarize(results),
     notes: notes.map(toText),
+    recovery: recoveryTimes(results),
     ...(incomplete === undefined ? {} : { incomplete: toText(incomplete) }),
   };
 }

@@ -2,6 +2,7 @@ import type { ProbeResult } from "@brink/probes";
 import pc from "picocolors";
 import { cleanTerminalLines, cleanTerminalText } from "./escape.ts";
 import { knownStatus, resultsOf } from "./normalize-result.ts";
+import { recoveryTimes, recoveryWords } from "./recovery.ts";
 import { type Report, summarize } from "./report.ts";
 import { clip, nonNegative, safeJson, toText } from "./text.ts";
 import { observedBesidesStack, stackLines } from "./thrown.ts";
@@ -78,7 +79,8 @@ function problemLines(rs: ProbeResult[], c: Colors): string[] {
 }
 
 /**
- * The end-of-run summary: per category how many passed, then each result that did not pass
+ * The end-of-run summary: per category how many passed (and how soon its recovery probe
+ * recovered: `observed.recoveryMs`), then each result that did not pass
  * with its message, the first frames of a thrown error's stack and its observation (a skip
  * with its reason; probes never run, one line per category). Every piece of text that came from
  * a container (ids, categories, messages, observations, notes) is escaped with
@@ -96,7 +98,10 @@ export function summaryText(report: Report, c: Colors): string {
     const skipped = rs.filter((r) => r.status === "skip").length;
     const mark =
       passed + skipped < rs.length ? c.red("FAIL") : skipped ? c.yellow("SKIP") : c.green("ok  ");
-    out.push(`  ${mark} ${one(cat, 20).padEnd(5)} ${passed}/${rs.length}`);
+    const recovery = recoveryWords(recoveryTimes(rs));
+    out.push(
+      `  ${mark} ${one(cat, 20).padEnd(5)} ${passed}/${rs.length}${recovery ? c.dim(`  ${recovery}`) : ""}`,
+    );
     out.push(
       ...problemLines(
         rs.filter((r) => r.status !== "pass"),
