@@ -70,7 +70,9 @@ Run "brink <command> --help" for a command's options.`,
   run: `Usage: brink run [options]
 
 Runs probes per category, each category in its own fenced container (network none,
-read-only root, no capabilities, non-root), up to --concurrency at once.
+read-only root, no capabilities, non-root), up to --concurrency at once. Failures are shown
+as they happen; then a summary and one line per report written. Report paths are checked
+before anything starts.
 
 ${options("Probes", [
   ["--category LIST", `comma-separated: ${CATEGORIES.join(",")} [all]`],
@@ -100,6 +102,9 @@ directory), /scratch writable and size-limited (BRINK_SCRATCH=/scratch), and bun
 Its output passes through at the pace its reader takes it; brink exits with its exit code
 (137 when OOM-killed), 124 past --timeout, 130/143/129/131 when stopped by a signal, and
 141 when its reader goes away (e.g. | head): the command is ended, its container removed.
+When a fence ended it and its output shows which (an OOM kill, EMFILE, ENOSPC, EAGAIN from
+a fork, a stack overflow), one "brink:" line on stderr says so. The image has bun, sleep and
+strace: any other program is a usage error (exit 2) saying what to run instead.
 
 ${ONE_FENCE}
 
@@ -202,7 +207,9 @@ Lists the probes: id, category, what is expected (graceful or killed) and the ti
   doctor: `Usage: brink doctor [--json]
 
 Checks the engine (reachable, version, cgroup version), builds the probe image, and for each
-fence starts a tiny container that proves the fence is enforced.`,
+fence starts a tiny container that proves the fence is enforced. What it found goes to
+stdout, one line each (JSON with --json); what it is doing, to stderr. Exit 3 when a fence
+does not hold.`,
   init: `Usage: brink init [--yes] [--force] [--category LIST] [--project DIR]
 
 Writes into the project (the current directory): brink/suite.ts, a starter suite with one
