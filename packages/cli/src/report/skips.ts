@@ -11,7 +11,7 @@ export const isFenceSkip = (r: ProbeResult) =>
  * what to do.
  *
  * @example
- * skipProblem(report.results) // "2 of 5 probes were skipped because their fence did not hold (fd.x: ...); ..."
+ * skipProblem(report.results) // "2 of 5 probes were skipped because their fences did not hold (fd.x: ...); ..."
  */
 export function skipProblem(results: readonly ProbeResult[]): string | null {
   const skipped = results.filter((r) => r.status === "skip");
@@ -27,6 +27,10 @@ export function skipProblem(results: readonly ProbeResult[]): string | null {
   const count = all
     ? `every probe (${skipped.length}) was skipped`
     : `${unfenced.length} of ${results.length} probes ${unfenced.length === 1 ? "was" : "were"} skipped`;
-  const because = unfenced.length ? " because its fence did not hold" : "";
+  const because = !unfenced.length
+    ? ""
+    : unfenced.length === 1
+      ? " because its fence did not hold"
+      : " because their fences did not hold";
   return `${count}${because} (${reasons}${more}); \`brink doctor\` shows which fences this engine enforces; --allow-skip accepts skips`;
 }
