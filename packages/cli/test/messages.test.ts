@@ -203,7 +203,10 @@ describe("the progress bar", () => {
   test("the line form (CI logs) gives a failure's reason on its line", () => {
     const lines: string[] = [];
     const write = process.stderr.write;
-    process.stderr.write = ((s: string) => lines.push(s)) as typeof process.stderr.write;
+    process.stderr.write = ((s: string) => {
+      lines.push(s);
+      return true;
+    }) as unknown as typeof process.stderr.write;
     try {
       lineProgress(palette(false), performance.now()).result(
         result({ id: "fd.bad", status: "error", message: "timed out after 100 ms" }),

@@ -12,6 +12,7 @@ import { limitsFromFlags, parseLimit } from "../src/args/limits.ts";
 import { shellLine, shellQuote } from "../src/args/shell-quote.ts";
 import { formatSize, parseCount, parseCpus, parseDuration, parseSize } from "../src/args/units.ts";
 import { planFromArgs } from "../src/commands/run.ts";
+import { limitsFor } from "../src/orchestrate/run-plan.ts";
 import { ROOT } from "./engine.ts";
 
 const MiB = 2 ** 20;
@@ -161,6 +162,13 @@ describe("the wizard's command line", () => {
     expect(invocationIn(dir)).toEqual(["bunx", "brink"]);
   });
 
+  test("a limit a category has its own default for (cpu: 0.25 cpus) is written only when set", () => {
+    const kept = planFromArgs(["--category", "cpu,fd", "--project", dir]);
+    expect(runArgsOf(kept, dir)).toEqual(["run", "--category", "cpu,fd", "--nofile", "256"]);
+    const set = planFromArgs(["--category", "cpu", "--cpus", "0.5", "--project", dir]);
+    expect(runArgsOf(set, dir)).toEqual(["run", "--category", "cpu", "--cpus", "0.5"]);
+  });
+
   test("pasted into a shell, it is the same plan (a path with a space and a quote included)", () => {
     const plan = planFromArgs([
       "--category",
@@ -185,6 +193,11 @@ describe("the wizard's command line", () => {
     expect(read.slice(0, 2)).toEqual(["bunx", "brink"]);
     expect(read.slice(2)).toEqual(runArgsOf(plan, dir));
     const again = planFromArgs([...read.slice(3), "--project", dir]);
-    expect(again).toEqual(plan);
+    // The same plan; "given" may name more limits, but every container gets the same fences.
+    expect({ ...again, limitsGiven: [] }).toEqual({ ...plan, limitsGiven: [] });
+    for (const c of CATEGORIES)
+      expect(limitsFor(c, again.limits, again.limitsGiven)).toEqual(
+        limitsFor(c, plan.limits, plan.limitsGiven),
+      );
   });
 });

@@ -1,7 +1,7 @@
 import { relative } from "node:path";
 import type { Limits } from "../engine/container-spec.ts";
 import { limitsNeeded } from "./category-limit.ts";
-import { DEFAULT_LIMITS } from "./limits.ts";
+import { CATEGORY_DEFAULTS, DEFAULT_LIMITS } from "./limits.ts";
 import type { Plan } from "./plan.ts";
 import { shellLine } from "./shell-quote.ts";
 import { formatSize } from "./units.ts";
@@ -17,7 +17,8 @@ function pathFrom(cwd: string, path: string): string {
 
 /**
  * The arguments of the `brink run` equivalent to a plan: its categories, the limits its
- * categories push against (and any other that is not the default), suites and project
+ * categories push against (and any other that is not the default; one a category has its own
+ * default for only when the user set it), suites and project
  * relative to `cwd`, timeout, skips allowed, reports.
  *
  * @example
@@ -26,9 +27,15 @@ function pathFrom(cwd: string, path: string): string {
 export function runArgsOf(plan: Plan, cwd: string): string[] {
   const args = ["run", "--category", plan.categories.join(",")];
   const needed = limitsNeeded(plan.categories);
+  // A limit a chosen category has a default of its own for (the cpu category's 0.25 cpus)
+  // is written only when the user set it: as a flag it would replace that default.
+  const ownDefault = (name: keyof Limits) =>
+    plan.categories.some((c) => CATEGORY_DEFAULTS[c]?.[name] !== undefined);
+  const given = (name: keyof Limits) => plan.limitsGiven?.includes(name) ?? true;
   for (const name of LIMIT_ORDER) {
     const value = plan.limits[name];
-    if (!needed.includes(name) && value === DEFAULT_LIMITS[name]) continue;
+    if (ownDefault(name) ? !given(name) : !needed.includes(name) && value === DEFAULT_LIMITS[name])
+      continue;
     args.push(`--${name}`, SIZES.includes(name) ? formatSize(value) : String(value));
   }
   for (const s of plan.suites) args.push("--suite", pathFrom(cwd, s));

@@ -3,7 +3,7 @@ import * as p from "@clack/prompts";
 import { limitOf, limitsNeeded } from "../args/category-limit.ts";
 import { commandLineOf } from "../args/command-line.ts";
 import { invocationIn } from "../args/invocation.ts";
-import { DEFAULT_LIMITS, parseLimit } from "../args/limits.ts";
+import { CATEGORY_DEFAULTS, DEFAULT_LIMITS, parseLimit } from "../args/limits.ts";
 import { type Plan, parseConcurrency } from "../args/plan.ts";
 import { formatSize } from "../args/units.ts";
 import { probeSourceOf } from "../commands/run.ts";
@@ -41,11 +41,14 @@ async function askPlan(cwd: string): Promise<Plan> {
   ) as Category[];
   // Only the limits the chosen categories push against; each answer is checked as it is
   // given, by the same parser and the same can-Bun-live-here check as the flags.
+  // The value shown is the one that applies when it is kept: a category's own default (the
+  // cpu category's 0.25 cpus) where it has one; only a changed answer is "given".
   const limits: Limits = { ...DEFAULT_LIMITS };
+  const limitsGiven: (keyof Limits)[] = [];
   for (const name of limitsNeeded(categories)) {
-    const initial = SIZES.includes(name)
-      ? formatSize(DEFAULT_LIMITS[name])
-      : String(DEFAULT_LIMITS[name]);
+    const own = categories.map((c) => CATEGORY_DEFAULTS[c]?.[name]).find((v) => v !== undefined);
+    const shown = own ?? DEFAULT_LIMITS[name];
+    const initial = SIZES.includes(name) ? formatSize(shown) : String(shown);
     const answer = ask(
       await p.text({
         message: LIMIT_PROMPTS[name],
@@ -54,13 +57,16 @@ async function askPlan(cwd: string): Promise<Plan> {
         validate: validator((v) => parseLimit(name, v)),
       }),
     ) as string;
-    limits[name] = parseLimit(name, answer);
+    const value = parseLimit(name, answer);
+    if (value !== shown) limitsGiven.push(name);
+    if (value !== shown || own === undefined) limits[name] = value;
   }
   const suites = await askSuite(cwd);
   const outputs = await askReports(cwd);
   return {
     categories,
     limits,
+    limitsGiven,
     suites,
     project: cwd,
     concurrency: parseConcurrency(undefined),
