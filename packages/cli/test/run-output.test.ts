@@ -15,7 +15,7 @@ engineTest(
   async () => {
     const run = testRunId("run-one");
     // --allow-skip is accepted (and changes nothing when nothing is skipped)
-  const r = await brink(["run", "--suite", ONE, "--allow-skip"], { run });
+    const r = await brink(["run", "--suite", ONE, "--allow-skip"], { run });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/: 1 probe in fd; engine /);
     expect(r.stderr).not.toContain("probes in");
