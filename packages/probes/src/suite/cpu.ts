@@ -267,7 +267,7 @@ export const cpuProbes: Probe[] = [
       // sample is bracketed (see readClocks), so a thread preempted mid-sample is left out.
       const ok =
         backwards === 0 &&
-        offsets.length >= 10 &&
+        offsets.length >= 5 &&
         spread <= 10 &&
         Math.abs(perfSpan - hrSpan) <= 2 + first.bracketMs + last.bracketMs;
       return verdict(
