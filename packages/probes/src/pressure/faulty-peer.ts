@@ -184,7 +184,8 @@ export class FaultyPeer extends Pressure {
       up.on("error", () => client.destroy());
       up.on("data", (d: Buffer) => send(shape.data(d)));
       up.on("end", () => send(shape.end()));
-      up.on("close", () => conn.steps.length === 0 && !conn.pumping && client.destroy());
+      // Its end goes through the shape (a close, a slow close, a reset); only a failure is passed on at once.
+      up.on("close", (hadError: boolean) => hadError && client.destroy());
     }
     let request: string | null = "";
     client.on("data", (d: Buffer) => {
