@@ -361,7 +361,9 @@ engineTest(
     for (const r of [ran, listed]) {
       expect(r.code).toBe(2);
       // The host names the suite as the user gave it, and says what probably happened.
-      expect(r.stderr).toMatch(/exit-at-top-level\.ts ended with exit code 0 before it listed its probes/);
+      expect(r.stderr).toMatch(
+        /exit-at-top-level\.ts ended with exit code 0 before it listed its probes/,
+      );
     }
   },
 );
