@@ -70,6 +70,8 @@ const file = \`\${process.env.BRINK_SCRATCH ?? "/scratch"}/data.json\`;
 if (existsSync(\`\${file}.tmp\`)) process.exit(1);
 if (existsSync(file)) JSON.parse(readFileSync(file, "utf8"));
 `,
+  // The HTTP client the README's net probe points at a faulty peer: examples/http-client.ts.
+  "src/http-client.ts": readFileSync(join(ROOT, "examples/http-client.ts"), "utf8"),
   // A consumer of every package's types; checked under bundler and nodenext.
   "consumer.ts": `import { type FenceSummary, GuardError, NO_FENCES, ensureFenced } from "@brink/guard";
 import { CATEGORIES, type Category, defineProbe, type Probe, verdict } from "@brink/probes";
