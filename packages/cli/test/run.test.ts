@@ -1,6 +1,7 @@
 import { expect } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { CATEGORIES } from "@brink/probes";
 import { brink, engineTest, leftovers, SMALL_FENCES, testDir, testRunId } from "./engine.ts";
 
 const MiB = 2 ** 20;
@@ -37,7 +38,7 @@ engineTest(
       "import sys,xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); print(len(r.findall('testsuite')), len(list(r.iter('testcase'))))",
       xml,
     ]);
-    expect(py.stdout.toString().trim()).toBe(`5 ${listed.length}`);
+    expect(py.stdout.toString().trim()).toBe(`${CATEGORIES.length} ${listed.length}`);
     expect(readFileSync(md, "utf8")).toContain("| ✅ pass | `fd.exhaust-until-emfile` |");
     expect(await leftovers(run)).toBe(0);
   },
@@ -59,7 +60,8 @@ engineTest(
         stack: 2 * MiB,
         nofile: 64,
         pids: 50,
-        cpus: 1,
+        // The cpu category's own default (0.25) holds where --cpus was not given.
+        cpus: x.category === "cpu" ? 0.25 : 1,
       });
     }
   },

@@ -68,11 +68,55 @@ export function containerSuites(plan: Plan): string[] {
   return plan.suites.map((s) => `/work/${relative(plan.project, s)}`);
 }
 
-/** Splits a category's probes into containers: the graceful ones together, each expected kill alone. */
-export function batchesOf(probes: ProbeInfo[]): ProbeInfo[][] {
+/**
+ * Splits a category's probes into containers: the graceful ones together, each expected
+ * kill alone. Under a fraction of a cpu (the cpu category's 0.25) every probe gets a
+ * container of its own: such containers are light, so several run at once (see
+ * {@link weightedPool}) instead of one slow container holding the whole run back.
+ */
+export function batchesOf(probes: ProbeInfo[], cpus = 1): ProbeInfo[][] {
   const graceful = probes.filter((p) => p.expected !== "killed");
   const killed = probes.filter((p) => p.expected === "killed").map((p) => [p]);
+  if (cpus < 1) return [...graceful.map((p) => [p]), ...killed];
   return [...(graceful.length ? [graceful] : []), ...killed];
+}
+
+/**
+ * Runs tasks in order of start while the weights of those running stay within `capacity`
+ * (one task always runs, whatever its weight). A container's weight is the cpus it may use,
+ * at most 1: four 0.25-cpu containers take the room of one.
+ *
+ * @example
+ * await weightedPool(2, [{ weight: 1, run: a }, { weight: 0.25, run: b }]);
+ */
+export async function weightedPool<T>(
+  capacity: number,
+  tasks: { weight: number; run: () => Promise<T> }[],
+): Promise<T[]> {
+  const out: T[] = new Array(tasks.length);
+  let next = 0;
+  let used = 0;
+  let running = 0;
+  return new Promise<T[]>((resolve, reject) => {
+    const startMore = () => {
+      if (next >= tasks.length && running === 0) return resolve(out);
+      while (next < tasks.length) {
+        const i = next;
+        const task = tasks[i] as { weight: number; run: () => Promise<T> };
+        if (running > 0 && used + task.weight > capacity + 1e-9) break;
+        next++;
+        used += task.weight;
+        running++;
+        task.run().then((v) => {
+          out[i] = v;
+          used -= task.weight;
+          running--;
+          startMore();
+        }, reject);
+      }
+    };
+    startMore();
+  });
 }
 
 /** Runs `tasks` with at most `n` at once, in order of start. */
@@ -91,7 +135,8 @@ export async function pool<T>(n: number, tasks: (() => Promise<T>)[]): Promise<T
 
 /**
  * Runs a plan: per category, containers with that category's fences, in parallel up to
- * `plan.concurrency`. Results arrive through `onResult` as they are streamed.
+ * `plan.concurrency` cpus' worth of containers, longest first. Results arrive through
+ * `onResult` as they are streamed.
  *
  * @example
  * const results = await runPlan(docker, plan, probes, { image, runId, onResult, signal });
@@ -113,32 +158,41 @@ export async function runPlan(
     signal: AbortSignal;
   },
 ): Promise<ProbeResult[]> {
-  const tasks: (() => Promise<ProbeResult[]>)[] = [];
+  const tasks: { weight: number; size: number; run: () => Promise<ProbeResult[]> }[] = [];
   for (const category of plan.categories) {
     const mine = probes.filter((p) => p.category === category);
-    for (const batch of batchesOf(mine)) {
+    const limits = limitsFor(category, plan.limits, plan.limitsGiven);
+    const weight = Math.min(1, limits.cpus);
+    for (const batch of batchesOf(mine, limits.cpus)) {
       const specFor = (left: ProbeInfo[]): ContainerSpec => ({
         image: options.image,
         runId: options.runId,
         cmd: runnerCmd(left, containerSuites(plan)),
-        limits: limitsFor(category, plan.limits, plan.limitsGiven),
+        limits,
         project: options.project,
         projectWritable: options.writable,
         user: options.user,
         labels: { "dev.brink.category": category },
         env: RUNNER_ENV,
       });
-      tasks.push(() => {
-        options.onStart?.(category);
-        return runBatch(
-          (spec, io) => runContainer(docker, spec, io),
-          specFor,
-          batch,
-          options.onResult,
-          options.signal,
-        );
+      tasks.push({
+        weight,
+        // How long it will take, roughly: its probes, slower under a smaller quota.
+        size: batch.length / weight,
+        run: () => {
+          options.onStart?.(category);
+          return runBatch(
+            (spec, io) => runContainer(docker, spec, io),
+            specFor,
+            batch,
+            options.onResult,
+            options.signal,
+          );
+        },
       });
     }
   }
-  return (await pool(plan.concurrency, tasks)).flat();
+  // The run cannot end before its longest container: start the longest first.
+  const ordered = [...tasks].sort((a, b) => b.size - a.size);
+  return (await weightedPool(plan.concurrency, ordered)).flat();
 }

@@ -159,13 +159,13 @@ export async function spawnProbe(
   clearTimeout(deadline);
   clearTimeout(linger);
   await options.afterExit?.();
+  // Every process that could have opened the report pipe by path is gone: drop the
+  // runner's own write end, so reading ends with what was written (no wait).
+  if (reports) closeQuietly(reports.write);
   setTimeout(finished, 200);
   await Promise.all(reading);
   if (pipe) closeQuietly(pipe.read);
-  if (reports) {
-    closeQuietly(reports.read);
-    closeQuietly(reports.write);
-  }
+  if (reports) closeQuietly(reports.read);
   return {
     report: parseReport(reportText, reportBytes),
     exitCode: child.exitCode,

@@ -50,7 +50,7 @@ export const cpuProbes: Probe[] = [
     async run(ctx) {
       const quota = ctx.fence.cpus;
       const asked = Number(process.env.BRINK_FENCE_CPUS);
-      await using burn = await ctx.pressure.burnCpu({ workers: starving(), ms: 1500 });
+      await using burn = await ctx.pressure.burnCpu({ workers: starving(), ms: 800 });
       const s = await burn.finished;
       const usable = usableCpus(quota);
       const readBack = quota !== null && Math.abs(quota - asked) <= asked * 0.01;
@@ -85,7 +85,7 @@ export const cpuProbes: Probe[] = [
             ),
         ),
       );
-      const lags = await loopLag(1500);
+      const lags = await loopLag(800);
       const late = await Promise.race([fired, Bun.sleep(1000 + 2 * bound).then(() => null)]);
       const s = burn.sample();
       const oneShot = late ? lateness(late) : null;
@@ -159,7 +159,7 @@ export const cpuProbes: Probe[] = [
     async run(ctx) {
       const quota = ctx.fence.cpus;
       const measure = async (workers: number) => {
-        await using burn = await ctx.pressure.burnCpu({ workers, ms: 1500 });
+        await using burn = await ctx.pressure.burnCpu({ workers, ms: 800 });
         return await burn.finished;
       };
       const one = await measure(1);
@@ -251,7 +251,7 @@ export const cpuProbes: Probe[] = [
       let backwards = 0;
       let last = first;
       let loose = 0;
-      while (performance.now() < first.perf + 1500) {
+      while (performance.now() < first.perf + 800) {
         await Bun.sleep(5);
         const c = readClocks();
         if (c.perf < last.perf || c.hr < last.hr) backwards++;
@@ -292,7 +292,7 @@ export const cpuProbes: Probe[] = [
     title: "once busy workers are released, a 10 ms timer fires on time again, and how soon",
     async run(ctx) {
       const burn = await ctx.pressure.burnCpu({ workers: starving() });
-      const during = lateness(await loopLag(1000));
+      const during = lateness(await loopLag(600));
       const s = burn.sample();
       const bound = starvedBoundMs();
       const released = performance.now();
