@@ -119,20 +119,6 @@ export async function weightedPool<T>(
   });
 }
 
-/** Runs `tasks` with at most `n` at once, in order of start. */
-export async function pool<T>(n: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
-  const out: T[] = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      out[i] = await (tasks[i] as () => Promise<T>)();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, tasks.length) }, worker));
-  return out;
-}
-
 /**
  * Runs a plan: per category, containers with that category's fences, in parallel up to
  * `plan.concurrency` cpus' worth of containers, longest first. Results arrive through
