@@ -27,7 +27,8 @@ export interface ProbeImage {
   built: boolean;
 }
 
-function writeContext(inputs: ImageInputs, dir: string): void {
+/** Writes the build context of `inputs` into `dir` (hard links where it can). */
+export function writeContext(inputs: ImageInputs, dir: string): void {
   for (const d of parentDirs(inputs.files)) mkdirSync(join(dir, d), { recursive: true });
   for (const f of inputs.files) {
     const to = join(dir, f.dest);
