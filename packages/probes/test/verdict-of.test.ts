@@ -36,6 +36,7 @@ function evidence(over: Partial<ProbeEvidence> = {}): ProbeEvidence {
     exitCode: 0,
     signal: null,
     timedOut: false,
+    loadTimedOut: false,
     leftRunning: false,
     durationMs: 7,
     log: "what it printed",
@@ -263,4 +264,24 @@ describe("parseReport: what the runner makes of fd 3", () => {
     const second = JSON.stringify(outcome(false));
     expect(parseReport(`${first}\n${second}\n`, 0)).toEqual(outcome(true));
   });
+});
+
+test("a suite that never finished loading is told as that, not as the probe's timeout", () => {
+  const r = verdictOf({
+    probe: graceful,
+    fence: FENCE,
+    evidence: evidence({
+      report: null,
+      timedOut: true,
+      loadTimedOut: true,
+      signal: "SIGKILL",
+      exitCode: null,
+    }),
+    oomKills: 0,
+    leftovers: 0,
+  });
+  expect([r.status, r.message]).toEqual([
+    "error",
+    "its suite did not finish loading within 30 s (a top-level await that never settles?)",
+  ]);
 });

@@ -7,13 +7,15 @@ export const PROBE_HOST = fileURLToPath(new URL("../probe-host.ts", import.meta.
 
 /** Everything the runner saw of one probe process. */
 export interface ProbeEvidence {
-  /** What it wrote on fd 3; null when nothing; a string when what it wrote was not a report. */
+  /** What it reported; null when nothing; a string when what it wrote was not a report. */
   report: HostReport | string | null;
   /** Its own wait status. */
   exitCode: number | null;
   signal: string | null;
   /** The runner killed it at its deadline. */
   timedOut: boolean;
+  /** ...before its suite had even loaded (the load deadline, not the probe's timeout). */
+  loadTimedOut: boolean;
   /** It reported but did not exit within the grace after: the runner killed it. */
   leftRunning: boolean;
   durationMs: number;
@@ -69,8 +71,9 @@ async function drainUntil(
 
 /**
  * Starts a probe process (argv after the host's path), captures its stdout and stderr
- * (a real pipe, bounded), reads its report from fd 3, and ends it: SIGKILL `KILL_GRACE_MS`
- * past `timeoutMs`, or `EXIT_GRACE_MS` after its report if it lingers. Once it has ended,
+ * (a real pipe, bounded), reads its report from a pipe of its own, and ends it: SIGKILL
+ * `LOAD_TIMEOUT_MS` after its start if its suite has not loaded, `KILL_GRACE_MS` past
+ * `timeoutMs` once it has, or `EXIT_GRACE_MS` after its report if it lingers. Once it has ended,
  * `afterExit` runs (the runner kills what it left behind), then what is left to read is
  * read for a moment at most: a leftover child holding the pipes cannot hold the runner.
  *
@@ -171,6 +174,7 @@ export async function spawnProbe(
     exitCode: child.exitCode,
     signal: (child.signalCode as string | null) ?? null,
     timedOut,
+    loadTimedOut: timedOut && !loaded,
     leftRunning,
     durationMs: Math.round(performance.now() - started),
     log: log.text,

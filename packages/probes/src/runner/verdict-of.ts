@@ -1,6 +1,6 @@
 import type { FenceSummary } from "@brink/guard";
 import type { ProbeMeta, ProbeResult } from "../protocol.ts";
-import type { ProbeEvidence } from "./spawn-probe.ts";
+import { LOAD_TIMEOUT_MS, type ProbeEvidence } from "./spawn-probe.ts";
 
 /** What the runner knows besides the probe process's own evidence. */
 export interface VerdictInput {
@@ -53,6 +53,12 @@ export function verdictOf(input: VerdictInput): ProbeResult {
       ? `was killed by ${ev.signal}${oomKilled ? " (the memory fence: the cgroup counted an OOM kill)" : ""}`
       : `exited with code ${ev.exitCode}`;
 
+  if (ev.loadTimedOut)
+    return result(
+      "error",
+      `its suite did not finish loading within ${LOAD_TIMEOUT_MS / 1000} s (a top-level await that never settles?)`,
+      { loadTimeoutMs: LOAD_TIMEOUT_MS },
+    );
   if (ev.timedOut || (typeof r === "object" && r?.kind === "timeout"))
     return result("error", `timed out after ${probe.timeoutMs} ms`, { timeoutMs: probe.timeoutMs });
   if (probe.expected === "killed") {
