@@ -38,10 +38,14 @@ engineTest(
       new Response(long.stdout).text(),
       new Response(long.stderr).text(),
     ]);
-    await until(async () => (await leftovers(longRun)) > 0);
-    const longIds = (
-      await engine.listContainers({ all: true, filters: { label: [`dev.brink.run=${longRun}`] } })
-    ).map((c) => c.Id.slice(0, 12));
+    // Its probes' container, not the short one that lists its suite first.
+    const longContainers = () =>
+      engine.listContainers({
+        all: true,
+        filters: { label: [`dev.brink.run=${longRun}`, "dev.brink.category=fd"] },
+      });
+    await until(async () => (await longContainers()).length > 0);
+    const longIds = (await longContainers()).map((c) => c.Id.slice(0, 12));
 
     // What runs left behind, made by hand: owners that are gone, and owners still alive.
     const { tag: image } = await ensureImage(engine, { runId: testRunId("image") });
