@@ -14,7 +14,8 @@
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { describeThrown, plain, safeJson, safeText } from "./normalize.ts";
-import type { Probe } from "./probe.ts";
+import { CATEGORIES, type Category, type Probe } from "./probe.ts";
+import { builtinProbesOf } from "./suite/by-category.ts";
 
 // Captured before any suite loads: a suite may patch globals, exit early or close fds.
 const exit: (code: number) => never = (process.reallyExit?.bind(process) ??
@@ -68,10 +69,12 @@ function send(line: string): void {
   if (fd !== Number(reportTo)) close(fd);
 }
 
-async function loadAll(suites: string[], builtin: boolean): Promise<Probe[]> {
+async function loadAll(suites: string[], builtin: boolean, category?: Category): Promise<Probe[]> {
   const { loadSuite, uniqueIds } = await import("./load-suite.ts");
   const sources: [string, Probe[]][] = [];
-  if (builtin || !suites.length)
+  if ((builtin || !suites.length) && category && !suites.length)
+    sources.push(["the built-in suite", await builtinProbesOf(category)]);
+  else if (builtin || !suites.length)
     sources.push(["the built-in suite", (await import("./suite/index.ts")).builtinProbes]);
   for (const s of suites) sources.push([s, await loadSuite(s)]);
   return uniqueIds(sources);
@@ -113,13 +116,18 @@ async function main(): Promise<void> {
       scratch: { type: "string" },
       fences: { type: "string" },
       report: { type: "string" },
+      /** The probe's category: with the built-in suite, only that category's files load. */
+      category: { type: "string" },
     },
     strict: true,
   });
   if (v.report) reportTo = v.report;
   let probes: Probe[];
   try {
-    probes = await loadAll(v.suite ?? [], v.builtin === true);
+    const category = CATEGORIES.includes(v.category as Category)
+      ? (v.category as Category)
+      : undefined;
+    probes = await loadAll(v.suite ?? [], v.builtin === true, v.list ? undefined : category);
   } catch (e) {
     report({ kind: "bad-suite", message: describeThrown(e).message });
   }

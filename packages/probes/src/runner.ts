@@ -192,7 +192,8 @@ async function main(): Promise<void> {
     try {
       evidence = await spawnProbe(
         [
-          ...["--probe", probe.id, "--timeout", String(probe.timeoutMs)],
+          ...["--probe", probe.id, "--category", probe.category],
+          ...["--timeout", String(probe.timeoutMs)],
           ...["--scratch", `${scratch}/${probe.id}`, "--fences", fencesJson],
           ...suiteArgs(suites, builtin),
         ],
