@@ -34,25 +34,39 @@ async function times(n: number, fn: () => Promise<unknown>): Promise<number[]> {
   return out;
 }
 
-/** Runs the real CLI; returns wall ms, peak RSS (bytes) and the JSON report when asked. */
+/**
+ * Runs the real CLI; returns wall ms, its peak RSS (bytes) and the JSON report when asked.
+ * The peak is the brink process's own high-water mark (VmHWM, read by GNU time where it is
+ * installed): wait4's ru_maxrss, which Bun reports, also counts the largest child ever reaped.
+ */
 async function cli(args: string[], json = true, ok = [0]) {
   const file = join(tmpdir(), `brink-bench-${process.pid}.json`);
+  const rssFile = join(tmpdir(), `brink-bench-${process.pid}.rss`);
+  const gnuTime = Bun.which("time") && (await Bun.file("/usr/bin/time").exists());
+  const argv = [
+    "bun",
+    MAIN,
+    ...args.slice(0, 1),
+    ...(json ? ["--json", file] : []),
+    ...args.slice(1),
+  ];
   const t = performance.now();
-  const p = Bun.spawn(
-    ["bun", MAIN, ...args.slice(0, 1), ...(json ? ["--json", file] : []), ...args.slice(1)],
-    {
-      cwd: ROOT,
-      stdout: "ignore",
-      stderr: "ignore",
-      env: { ...process.env, NO_COLOR: "1", BRINK_RUN_ID: runId },
-    },
-  );
+  const p = Bun.spawn(gnuTime ? ["/usr/bin/time", "-f", "%M", "-o", rssFile, ...argv] : argv, {
+    cwd: ROOT,
+    stdout: "ignore",
+    stderr: "ignore",
+    env: { ...process.env, NO_COLOR: "1", BRINK_RUN_ID: runId },
+  });
   const code = await p.exited;
   const ms = performance.now() - t;
   const report = json ? JSON.parse(readFileSync(file, "utf8")) : null;
+  const maxRss = gnuTime
+    ? Number(readFileSync(rssFile, "utf8").trim().split("\n").pop()) * 1024
+    : (p.resourceUsage()?.maxRSS ?? 0);
   rmSync(file, { force: true });
+  rmSync(rssFile, { force: true });
   if (!ok.includes(code)) throw new Error(`brink ${args.join(" ")} exited ${code}`);
-  return { ms, maxRss: p.resourceUsage()?.maxRSS ?? 0, report };
+  return { ms, maxRss, report };
 }
 
 const { docker } = await connectEngine();
