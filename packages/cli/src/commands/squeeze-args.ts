@@ -1,5 +1,4 @@
 import { parseArgs } from "node:util";
-import { splitCommand } from "@brink/probes";
 import { LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
 import { parseConcurrency, resolveProject } from "../args/plan.ts";
 import { parseCount, parseDuration, parseSize } from "../args/units.ts";
@@ -12,6 +11,7 @@ import {
   type SqueezeFence,
 } from "../orchestrate/squeeze-fences.ts";
 import type { SqueezePlan } from "../orchestrate/squeeze-runner.ts";
+import { parseCheck } from "../orchestrate/sweep-check.ts";
 import { checkDiskFitsMemory, splitAtDashes } from "./exec.ts";
 import { parseOrUsage } from "./parse.ts";
 
@@ -130,16 +130,7 @@ export function squeezeArgs(argv: string[]): SqueezeArgs {
   const fences = parseFences(v.fence);
   const limits = limitsFromFlags(v);
   checkDiskFitsMemory(limits);
-  if (v.check !== undefined) {
-    try {
-      if (!splitCommand(v.check).length) throw new Error("it is empty");
-    } catch (e) {
-      throw new BrinkError(
-        "USAGE",
-        `--check ${JSON.stringify(v.check)} is not a command line: ${(e as Error).message}`,
-      );
-    }
-  }
+  if (v.check !== undefined) parseCheck("--check", v.check);
   return {
     command,
     check: v.check,

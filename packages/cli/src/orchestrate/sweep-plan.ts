@@ -1,5 +1,4 @@
 import { parseArgs } from "node:util";
-import { splitCommand } from "@brink/probes";
 import { LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
 import { parseConcurrency, resolveProject } from "../args/plan.ts";
 import { parseCount, parseDuration, parseSize } from "../args/units.ts";
@@ -7,6 +6,7 @@ import { checkDiskFitsMemory, splitAtDashes } from "../commands/exec.ts";
 import { parseOrUsage } from "../commands/parse.ts";
 import type { Limits } from "../engine/container-spec.ts";
 import { BrinkError } from "../errors.ts";
+import { parseCheck } from "./sweep-check.ts";
 
 /** The system calls a sweep can fail (or kill the program on). */
 export const SYSCALLS = [
@@ -145,16 +145,7 @@ export function sweepPlanFromArgs(argv: string[]): SweepPlan & { json?: string; 
   const faults = parseFaults(v.fault);
   const limits = limitsFromFlags(v);
   checkDiskFitsMemory(limits);
-  if (v.check !== undefined) {
-    try {
-      if (!splitCommand(v.check).length) throw new Error("it is empty");
-    } catch (e) {
-      throw new BrinkError(
-        "USAGE",
-        `--check ${JSON.stringify(v.check)} is not a command line: ${(e as Error).message}`,
-      );
-    }
-  }
+  if (v.check !== undefined) parseCheck("--check", v.check);
   for (const p of v.path ?? []) {
     if (!p.startsWith("/"))
       throw new BrinkError(
