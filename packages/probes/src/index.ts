@@ -24,7 +24,7 @@ export {
   type RunnerEvent,
   validateEvent,
 } from "./protocol.ts";
-export { probeTimeout, type RunProbeOptions, runProbe } from "./run-probe.ts";
+export { CATEGORY_FENCE, probeTimeout, type RunProbeOptions, runProbe } from "./run-probe.ts";
 export { type Selection, selectProbes } from "./select-probes.ts";
 export { builtinProbes } from "./suite/index.ts";
 export { splitCommand } from "./sweep/split-command.ts";

@@ -1,19 +1,5 @@
-import { CATEGORIES, type Category } from "@brink/probes";
+import { CATEGORIES, CATEGORY_FENCE, type Category } from "@brink/probes";
 import type { Limits } from "../engine/container-spec.ts";
-
-/**
- * The limit each category's probes need in force, as the runner's CATEGORY_FENCE has it. A
- * category not named here (a new one) exhausts no limit of its own.
- */
-const LIMIT_OF: Partial<Record<string, keyof Limits>> = {
-  oom: "memory",
-  disk: "disk",
-  stack: "stack",
-  fd: "nofile",
-  pids: "pids",
-  cpu: "cpus",
-  net: "nofile",
-};
 
 /**
  * The limit a category's probes push against, or null when they push against none of
@@ -23,7 +9,8 @@ const LIMIT_OF: Partial<Record<string, keyof Limits>> = {
  * limitOf("fd") // "nofile"
  */
 export function limitOf(category: Category | string): keyof Limits | null {
-  return LIMIT_OF[category] ?? null;
+  // The runner's own table: the fence each category's probes need in force.
+  return (CATEGORY_FENCE as Partial<Record<string, keyof Limits>>)[category] ?? null;
 }
 
 /**
