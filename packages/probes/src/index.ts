@@ -27,4 +27,5 @@ export {
 export { CATEGORY_FENCE, probeTimeout, type RunProbeOptions, runProbe } from "./run-probe.ts";
 export { type Selection, selectProbes } from "./select-probes.ts";
 export { builtinProbes } from "./suite/index.ts";
+export type { StepEvent } from "./sweep/driver.ts";
 export { splitCommand } from "./sweep/split-command.ts";

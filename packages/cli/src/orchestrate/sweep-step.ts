@@ -1,32 +1,9 @@
-import { channelReader } from "@brink/probes";
+import { channelReader, type StepEvent } from "@brink/probes";
 
-/** A command's end as the driver saw it. */
-export interface StepEnd {
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  stdout: string;
-  stderr: string;
-}
-
-/** What the sweep driver reports for one step (packages/probes/src/sweep/driver.ts). */
-export interface Step {
-  fault: string;
-  n: number;
-  baseline: boolean;
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  stderr: string;
-  calls: number;
-  threads: number;
-  injections: { at: number; call: string }[];
-  injectedCount: number;
-  free: number | null;
-  written: number | null;
-  short: string | null;
-  check: StepEnd | null;
-}
+/** What the sweep driver reports for one step: its signed event, as the host believes it. */
+export type Step = Omit<StepEvent, "event">;
+/** How the step's check ended. */
+type StepEnd = NonNullable<Step["check"]>;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
