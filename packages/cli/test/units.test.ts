@@ -10,6 +10,7 @@ import { invocationIn } from "../src/args/invocation.ts";
 import { limitsFromFlags, parseLimit } from "../src/args/limits.ts";
 import { shellLine, shellQuote } from "../src/args/shell-quote.ts";
 import { formatSize, parseCount, parseCpus, parseDuration, parseSize } from "../src/args/units.ts";
+import { diskWithinMemory } from "../src/commands/exec.ts";
 import { planFromArgs } from "../src/commands/run.ts";
 import { limitsFor } from "../src/orchestrate/run-plan.ts";
 import { ROOT } from "./engine.ts";
@@ -92,6 +93,20 @@ describe("limits a fence can hold (the wizard checks each answer with these)", (
     expect(limitOf("nosuch")).toBeNull();
     expect(limitsNeeded(["fd", "oom"])).toEqual(["memory", "nofile"]);
     expect(limitsNeeded(["nosuch"])).toEqual([]);
+  });
+});
+
+describe("one container's disk within its memory (exec, sweep, squeeze)", () => {
+  test("the default disk shrinks to half of a small --memory; a --disk given that cannot fit is refused", () => {
+    const small = limitsFromFlags({ memory: "64m" });
+    expect(diskWithinMemory(small, false).disk).toBe(32 * MiB);
+    expect(diskWithinMemory(limitsFromFlags({}), false).disk).toBe(100 * MiB);
+    expect(diskWithinMemory(limitsFromFlags({ memory: "64m", disk: "8m" }), true).disk).toBe(
+      8 * MiB,
+    );
+    expect(() => diskWithinMemory(limitsFromFlags({ memory: "64m", disk: "100m" }), true)).toThrow(
+      "--disk 100m cannot be honoured under --memory 64m",
+    );
   });
 });
 

@@ -59,14 +59,26 @@ export function splitAtDashes(argv: string[]): { flags: string[]; command: strin
     : { flags: argv.slice(0, i), command: argv.slice(i + 1) };
 }
 
-/** A disk fence the memory fence cannot carry: tmpfs pages are charged to memory. */
-export function checkDiskFitsMemory(limits: Limits): void {
-  if (limits.disk >= limits.memory) {
-    throw new BrinkError(
-      "USAGE",
-      `--disk ${formatSize(limits.disk)} cannot be honoured under --memory ${formatSize(limits.memory)}: tmpfs pages count against memory, so the disk would end in an OOM kill, not ENOSPC; raise --memory above ${formatSize(limits.disk + 64 * 2 ** 20)} or lower --disk`,
-    );
+/**
+ * The disk fence of a one-container command (exec, sweep, squeeze) within its memory fence:
+ * tmpfs pages are charged to memory, so a disk as large as the memory would end in an OOM
+ * kill, not ENOSPC. When `--disk` was not given, the default shrinks to half the memory
+ * (`--memory 64m` alone gets a 32m disk); a `--disk` the user gave that does not fit is a
+ * usage error.
+ *
+ * @example
+ * diskWithinMemory({ ...DEFAULT_LIMITS, memory: 64 * MiB }, false).disk // 32 MiB
+ */
+export function diskWithinMemory(limits: Limits, diskGiven: boolean): Limits {
+  if (limits.disk < limits.memory) return limits;
+  if (!diskGiven) {
+    const half = Math.floor(limits.memory / 2 / 2 ** 20) * 2 ** 20;
+    return { ...limits, disk: Math.max(2 ** 20, half) };
   }
+  throw new BrinkError(
+    "USAGE",
+    `--disk ${formatSize(limits.disk)} cannot be honoured under --memory ${formatSize(limits.memory)}: tmpfs pages count against memory, so the disk would end in an OOM kill, not ENOSPC; raise --memory above ${formatSize(limits.disk)} (with room for the program) or lower --disk`,
+  );
 }
 
 /** How the command ended: on its own, killed by the memory fence, past --timeout, stopped with brink, or never started. */
@@ -108,8 +120,7 @@ export async function execCommand(argv: string[]): Promise<number> {
   );
   if (!command.length)
     throw new BrinkError("USAGE", "exec needs a command after --, e.g. brink exec -- bun test");
-  const limits = limitsFromFlags(v);
-  checkDiskFitsMemory(limits);
+  const limits = diskWithinMemory(limitsFromFlags(v), v.disk !== undefined);
   const timeoutMs = v.timeout === undefined ? null : parseDuration("--timeout", v.timeout);
   const project = resolveProject(v.project);
   if (v.json) checkOutputs({ json: v.json });

@@ -12,7 +12,7 @@ import {
 } from "../orchestrate/squeeze-fences.ts";
 import type { SqueezePlan } from "../orchestrate/squeeze-runner.ts";
 import { parseCheck } from "../orchestrate/sweep-check.ts";
-import { checkDiskFitsMemory, splitAtDashes } from "./exec.ts";
+import { diskWithinMemory, splitAtDashes } from "./exec.ts";
 import { parseOrUsage } from "./parse.ts";
 
 /** The flags of `brink squeeze`. */
@@ -128,8 +128,7 @@ export function squeezeArgs(argv: string[]): SqueezeArgs {
       "brink squeeze needs a command after --, e.g. brink squeeze --fence memory -- bun parse.ts",
     );
   const fences = parseFences(v.fence);
-  const limits = limitsFromFlags(v);
-  checkDiskFitsMemory(limits);
+  const limits = diskWithinMemory(limitsFromFlags(v), v.disk !== undefined);
   if (v.check !== undefined) parseCheck("--check", v.check);
   return {
     command,

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
 import { parseConcurrency, resolveProject } from "../args/plan.ts";
 import { parseCount, parseDuration, parseSize } from "../args/units.ts";
-import { checkDiskFitsMemory, splitAtDashes } from "../commands/exec.ts";
+import { diskWithinMemory, splitAtDashes } from "../commands/exec.ts";
 import { parseOrUsage } from "../commands/parse.ts";
 import type { Limits } from "../engine/container-spec.ts";
 import { BrinkError } from "../errors.ts";
@@ -143,8 +143,7 @@ export function sweepPlanFromArgs(argv: string[]): SweepPlan & { json?: string; 
     );
   }
   const faults = parseFaults(v.fault);
-  const limits = limitsFromFlags(v);
-  checkDiskFitsMemory(limits);
+  const limits = diskWithinMemory(limitsFromFlags(v), v.disk !== undefined);
   if (v.check !== undefined) parseCheck("--check", v.check);
   for (const p of v.path ?? []) {
     if (!p.startsWith("/"))
