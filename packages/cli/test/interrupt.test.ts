@@ -13,7 +13,7 @@ async function interruptAt(
   ready: (stderr: string) => boolean | Promise<boolean>,
   signal: Sig,
   name: string,
-  options: { args?: string[]; env?: Record<string, string> } = {},
+  options: { args?: string[]; env?: Record<string, string>; twice?: boolean } = {},
 ) {
   const run = testRunId(name);
   const json = join(tmp, `${name}.json`);
@@ -35,6 +35,11 @@ async function interruptAt(
   })();
   while (!(await ready(seen)) && p.exitCode === null) await Bun.sleep(20);
   p.kill(signal);
+  if (options.twice) {
+    // The same Ctrl-C delivered twice (the terminal, and a wrapper that forwards it).
+    await Bun.sleep(20);
+    p.kill(signal);
+  }
   const code = await p.exited;
   await reading;
   const stderr = seen;
@@ -63,9 +68,10 @@ engineTest(
       interruptAt(passes(1), "SIGTERM", "sig-term"),
       interruptAt(passes(2), "SIGHUP", "sig-hup"),
       interruptAt(passes(1), "SIGQUIT", "sig-quit"),
+      interruptAt(passes(1), "SIGINT", "sig-int-twice", { twice: true }),
     ]);
     for (const [r, sig] of runs.map(
-      (r, i) => [r, (["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const)[i]] as const,
+      (r, i) => [r, (["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGINT"] as const)[i]] as const,
     )) {
       expect({ sig, code: r.code }).toEqual({ sig, code: CODES[sig as Sig] });
       expect(r.report.version).toBe(1);
@@ -80,6 +86,8 @@ engineTest(
       expect(r.stdout).toContain(`incomplete: interrupted by ${sig}`);
       expect(await leftovers(r.run)).toBe(0);
     }
+    // One Ctrl-C delivered twice within milliseconds is one stop, not "leave at once".
+    expect(runs[4]?.stderr).not.toContain("again");
     const hup = runs[2];
     expect(
       hup?.report.results.filter((x: { status: string }) => x.status === "pass").length,

@@ -32,10 +32,14 @@ function swallowOutputErrors(): void {
   for (const s of [process.stdout, process.stderr]) s.on("error", () => {});
 }
 
+/** A second signal sooner than this after the first is the same one, delivered twice. */
+export const FORCE_AFTER_MS = 500;
+
 /**
  * Traps SIGINT (130), SIGTERM (143), SIGHUP (129), SIGQUIT (131) and a closed stdout or
  * stderr (EPIPE: 141), so a command can remove its containers and write what it has instead
- * of dying mid-way. A second signal calls `onForce` (leave now).
+ * of dying mid-way. A second signal, `FORCE_AFTER_MS` or more after the first, calls
+ * `onForce` (leave now).
  *
  * @example
  * const trap = trapInterrupts({ onStop: (s) => log(`${s.name}: stopping...`) });
@@ -48,12 +52,18 @@ export function trapInterrupts(
   swallowOutputErrors();
   const controller = new AbortController();
   let stopped: Stopped | null = null;
+  let stoppedAt = 0;
   const stop = (s: Stopped) => {
     if (stopped) {
-      if (s.name !== "reader closed") hooks.onForce?.(stopped);
+      // One Ctrl-C can arrive twice within milliseconds: from the terminal to the whole
+      // process group, and again from a wrapper that forwards it (timeout(1), a CI runner).
+      // Only a second signal a person could have sent means "leave now".
+      const repeated = performance.now() - stoppedAt < FORCE_AFTER_MS;
+      if (s.name !== "reader closed" && !repeated) hooks.onForce?.(stopped);
       return;
     }
     stopped = s;
+    stoppedAt = performance.now();
     hooks.onStop?.(s);
     controller.abort(s.reason);
   };
