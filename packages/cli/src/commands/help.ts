@@ -28,7 +28,7 @@ const fences = (memory: string) =>
     ["--stack S", "ulimit stack, soft = hard [1m]"],
     ["--nofile N", "ulimit nofile, soft = hard [256]"],
     ["--pids N", "processes and threads [100]"],
-    ["--cpus N", "cpus, e.g. 1 or 0.5 [1]"],
+    ["--cpus N", "cpus, e.g. 1 or 0.5 [1; the cpu category 0.25]"],
   ]);
 const FENCES = fences("memory limit, no swap [128m]; the disk container gets --disk more");
 const ONE_FENCE = fences("memory limit, no swap [128m]; /scratch counts in it, so above --disk");
@@ -55,7 +55,7 @@ Usage:
                              disk; find the run that breaks CMD
   brink squeeze [--fence F]... [options] -- CMD [ARGS...]
                              find the least memory, disk, nofile, pids, stack CMD lives under
-  brink list [--category ...] [--json]   list the probes
+  brink list [--category ...] [--suite FILE] [--json]   list the probes
   brink doctor [--json]      check the engine and prove each fence is enforced
   brink init [--yes] [--force]   add a starter suite, a script and a CI workflow to this project
   brink clean [--all] [--dry-run]   remove what brink runs that are over left on the engine
@@ -89,7 +89,7 @@ ${FENCES}
 ${options("Project", [...PROJECT, ["--concurrency N", "containers at once [number of cores]"]])}
 
 ${options("Reports", [
-  ["--json FILE", "write the JSON report (schema: docs/reports.md)"],
+  ["--json FILE", "write the JSON report (schema: docs/reports.md in brink's repository)"],
   ["--junit FILE", "write JUnit XML (one testsuite per category)"],
   ["--markdown FILE", "write a Markdown table (also appended to $GITHUB_STEP_SUMMARY)"],
 ])}
