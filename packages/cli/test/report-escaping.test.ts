@@ -326,6 +326,7 @@ describe("report", () => {
     expect(summaryText(rep, palette(false))).toContain(
       "error  1 probe not run: the engine was lost: fd.b",
     );
+    expect(summaryText(rep, palette(false))).toContain("1 passed, 0 failed, 2 errors (2 not run)");
   });
 
   test("writeReports writes all three for hostile results", () => {

@@ -114,8 +114,14 @@ export function summaryText(report: Report, c: Colors): string {
   if (report.incomplete)
     out.push(c.yellow(`  incomplete: ${cleanTerminalText(report.incomplete)}`));
   const s = summarize(results);
+  // Probes that never ran are errors in the counts (the run proved nothing of them), but
+  // the line says which errors they are.
+  const notRun = results.filter(
+    (r) => (r.observed as { notRun?: unknown })?.notRun === true,
+  ).length;
+  const errors = `${plural(s.error, "error")}${notRun ? ` (${notRun} not run)` : ""}`;
   out.push(
-    `  ${s.pass} passed, ${s.fail} failed, ${plural(s.error, "error")}, ${s.killed} killed, ${s.skip} skipped in ${(nonNegative(report.durationMs) / 1000).toFixed(1)} s`,
+    `  ${s.pass} passed, ${s.fail} failed, ${errors}, ${s.killed} killed, ${s.skip} skipped in ${(nonNegative(report.durationMs) / 1000).toFixed(1)} s`,
     "",
   );
   return out.join("\n");
