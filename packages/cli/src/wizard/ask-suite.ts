@@ -32,6 +32,8 @@ export async function askSuite(project: string): Promise<string[]> {
         { value: "builtin", label: "the built-in suite" },
         { value: "file", label: "a suite file of my own", ...(usual ? { hint: usual } : {}) },
       ],
+      // A project brink init set up (brink/suite.ts) starts on its own suite.
+      initialValue: usual === USUAL[0] ? "file" : "builtin",
     }),
   );
   if (which !== "file") return [];
