@@ -205,6 +205,10 @@ describe("outcomes and reports", () => {
     expect(classifyTry(end(1, { check: checked(1) }))).toBe("corrupted");
     expect(classifyTry(end(137, { oomKilled: true, check: checked(1) }))).toBe("oom-killed");
     expect(classifyTry(end(null, {}, true))).toBe("hung");
+    // The engine's exec could not start the command (runc's init under a pids fence): not
+    // a graceful failure of the program, which never ran.
+    expect(classifyTry(end(126))).toBe("not-started");
+    expect(classifyTry(end(127))).toBe("not-started");
     const lying = end(0, {
       command: {
         exitCode: 0,

@@ -14,8 +14,17 @@ export const MARK: Record<SqueezeOutcome, string> = {
   signal: "S",
   corrupted: "C",
   hung: "H",
+  "not-started": "N",
 };
-const RANK: SqueezeOutcome[] = ["corrupted", "oom-killed", "signal", "hung", "error-exit", "pass"];
+const RANK: SqueezeOutcome[] = [
+  "corrupted",
+  "oom-killed",
+  "signal",
+  "hung",
+  "not-started",
+  "error-exit",
+  "pass",
+];
 const AXIS = 48;
 
 function colour(o: SqueezeOutcome, text: string, c: Colors): string {

@@ -3,8 +3,19 @@ import { signalOfExit } from "../engine/run-container.ts";
 import type { SqueezeFence } from "../orchestrate/squeeze-fences.ts";
 import type { TryEnd } from "../orchestrate/squeeze-try.ts";
 
-/** How one try ended. */
-export type SqueezeOutcome = "pass" | "oom-killed" | "error-exit" | "signal" | "corrupted" | "hung";
+/**
+ * How one try ended. `not-started`: the engine could not start the command under that
+ * fence (exit 126/127 from its exec, e.g. runc's init failing when pids ran out): the
+ * program never had a chance to fail gracefully.
+ */
+export type SqueezeOutcome =
+  | "pass"
+  | "oom-killed"
+  | "error-exit"
+  | "signal"
+  | "corrupted"
+  | "hung"
+  | "not-started";
 
 /** Outcomes that are a graceful way to fail: the program said so and left its data whole. */
 export const GRACEFUL: readonly SqueezeOutcome[] = ["error-exit"];
@@ -15,6 +26,7 @@ const SEVERITY: readonly SqueezeOutcome[] = [
   "oom-killed",
   "signal",
   "hung",
+  "not-started",
   "error-exit",
   "pass",
 ];
@@ -83,7 +95,8 @@ export interface SqueezeReport {
 
 /**
  * Classifies a try from what the engine said: past the timeout is `hung`; exit 137 with the
- * engine's OOMKilled is `oom-killed`; another 128 + signal code `signal`; then a failing
+ * engine's OOMKilled is `oom-killed`; 126/127 (the exec could not start it) `not-started`;
+ * another 128 + signal code `signal`; then a failing
  * check is `corrupted`, exit 0 `pass`, anything else `error-exit`. The command's output is
  * never read for it.
  *
@@ -93,6 +106,8 @@ export interface SqueezeReport {
 export function classifyTry(end: TryEnd): SqueezeOutcome {
   const c = end.command;
   if (c.timedOut) return "hung";
+  // 126/127 come from the engine's exec itself: the command could not be started there.
+  if (c.exitCode === 126 || c.exitCode === 127) return "not-started";
   if (c.exitCode === 137 && end.oomKilled) return "oom-killed";
   if (signalOfExit(c.exitCode)) return "signal";
   if (end.check && (end.check.timedOut || end.check.exitCode !== 0)) return "corrupted";
@@ -140,6 +155,8 @@ export function evidenceOf(t: SqueezeTry): string {
     }
     case "error-exit":
       return `exit ${t.exitCode}${t.oomKilled ? "; the engine saw an OOM kill in its container (a child of it?)" : ""}`;
+    case "not-started":
+      return `exit ${t.exitCode} from the engine's exec: the command could not be started under this fence`;
     default:
       return `exit ${t.exitCode}`;
   }
