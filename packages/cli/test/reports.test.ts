@@ -101,6 +101,9 @@ test("sweep outcomes are classified from what was observed", () => {
   expect(classify({ ...base, exitCode: 1 })).toBe("reported");
   expect(classify({ ...base, exitCode: 1, check: { exitCode: 1 } })).toBe("corrupted");
   expect(classify({ ...base, exitCode: 134, signal: "SIGABRT" })).toBe("crashed");
+  // An exit code above 128 with no signal is a code the program chose (exit(200), exit(255)).
+  expect(classify({ ...base, exitCode: 200 })).toBe("reported");
+  expect(classify({ ...base, exitCode: 255, check: { exitCode: 1 } })).toBe("corrupted");
   expect(classify({ ...base, timedOut: true })).toBe("hung");
   expect(classify({ ...base, check: null })).toBe("handled");
 });

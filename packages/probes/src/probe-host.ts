@@ -13,7 +13,7 @@
  */
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { describeThrown, plain, safeJson, safeText } from "./normalize.ts";
+import { describeThrown, ownKey, plain, safeJson, safeText } from "./normalize.ts";
 import { CATEGORIES, type Category, type Probe } from "./probe.ts";
 import { builtinProbesOf } from "./suite/by-category.ts";
 
@@ -21,6 +21,7 @@ import { builtinProbesOf } from "./suite/by-category.ts";
 const exit: (code: number) => never = (process.reallyExit?.bind(process) ??
   process.exit.bind(process)) as (code: number) => never;
 const write = writeSync;
+const bufferFrom = Buffer.from.bind(Buffer);
 const open = openSync;
 const close = closeSync;
 const clock = performance.now.bind(performance);
@@ -28,9 +29,24 @@ const setTimer = setTimeout;
 
 /** What this process tells the runner on fd 3. */
 export type HostReport =
-  | { kind: "outcome"; ok: boolean; message: string; observed: Record<string, unknown> }
+  | {
+      kind: "outcome";
+      ok: boolean;
+      message: string;
+      observed: Record<string, unknown>;
+      /** A non-zero `process.exitCode` the code set: the exit it would have had. */
+      exitCode?: number;
+    }
   | { kind: "no-verdict"; got: string }
-  | { kind: "threw"; name: string; message: string; code?: string; stack?: string }
+  | {
+      kind: "threw";
+      name: string;
+      message: string;
+      code?: string;
+      stack?: string;
+      /** It escaped the probe's code (an uncaught exception or unhandled rejection) rather than being thrown by run(). */
+      uncaught?: boolean;
+    }
   | { kind: "timeout"; timeoutMs: number }
   | { kind: "bad-suite"; message: string }
   | { kind: "list"; probes: unknown[] }
@@ -60,14 +76,21 @@ function report(r: HostReport): never {
  * descriptor of it to write on or close by accident (fd 3 is free for the code's own use);
  * or a descriptor number where the runner could not make a pipe of its own.
  */
-let reportTo = "3";
+let reportPath: string | null = null;
+let reportFd = 3;
 
 function send(line: string): void {
-  const fd = /^\d+$/.test(reportTo) ? Number(reportTo) : open(reportTo, "w");
-  let buf = Buffer.from(line);
+  const fd = reportPath === null ? reportFd : open(reportPath, "w");
+  let buf = bufferFrom(line);
   while (buf.length) buf = buf.subarray(write(fd, buf));
-  if (fd !== Number(reportTo)) close(fd);
+  if (reportPath !== null) close(fd);
 }
+
+/**
+ * An error that escaped the probe's code while it ran (an uncaught exception, an unhandled
+ * rejection): plain Bun would die of it, so the probe has failed, whatever it returns after.
+ */
+const escaped = (e: unknown) => report({ kind: "threw", ...describeThrown(e), uncaught: true });
 
 async function loadAll(suites: string[], builtin: boolean, category?: Category): Promise<Probe[]> {
   const { loadSuite, uniqueIds } = await import("./load-suite.ts");
@@ -83,11 +106,13 @@ async function loadAll(suites: string[], builtin: boolean, category?: Category):
 /** Turns what `run` returned into a report, trusting nothing about its shape. */
 export function outcomeReport(v: unknown): HostReport {
   if (v === undefined) return { kind: "no-verdict", got: "undefined" };
+  // plain() copies own keys into objects with no prototype: `ok` cannot come from one.
   const o = plain(v);
   if (
     typeof o !== "object" ||
     o === null ||
     Array.isArray(o) ||
+    !ownKey(o, "ok") ||
     typeof (o as { ok?: unknown }).ok !== "boolean"
   )
     return { kind: "no-verdict", got: safeText(safeJson(o), 200) };
@@ -121,7 +146,8 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
-  if (v.report) reportTo = v.report;
+  if (v.report && /^\d+$/.test(v.report)) reportFd = Number(v.report);
+  else if (v.report) reportPath = v.report;
   let probes: Probe[];
   try {
     const category = CATEGORIES.includes(v.category as Category)
@@ -157,6 +183,8 @@ async function main(): Promise<void> {
     exit(70);
   }
   const started = clock();
+  process.on("uncaughtException", escaped);
+  process.on("unhandledRejection", escaped);
   setTimer(() => {
     controller.abort();
     report({ kind: "timeout", timeoutMs });
@@ -172,7 +200,12 @@ async function main(): Promise<void> {
     });
     // Synchronous work can run past the timer: a verdict that came too late is a timeout.
     if (clock() - started > timeoutMs) report({ kind: "timeout", timeoutMs });
-    report(outcomeReport(returned));
+    // A tick for a rejection the probe left unhandled just before it returned to surface.
+    await new Promise((r) => setTimer(r, 0));
+    const r = outcomeReport(returned);
+    const code = Number(process.exitCode ?? 0);
+    if (r.kind === "outcome" && code) r.exitCode = code;
+    report(r);
   } catch (e) {
     report({ kind: "threw", ...describeThrown(e) });
   }

@@ -8,7 +8,7 @@
  *   bun --config=/dev/null runner.ts --plan JSON [--suite FILE]... [--builtin]
  *   bun --config=/dev/null runner.ts --list [--suite FILE]... [--builtin]
  *
- * `--plan` is the host's list of probes to run ({id, category, title, expected, timeoutMs}).
+ * `--plan` is the host's list of probes to run ({id, category, expected, timeoutMs}).
  * Exit codes: 0 ran (whatever the verdicts), 2 usage error, 3 refused (not fenced).
  */
 import { parseArgs } from "node:util";
@@ -27,7 +27,7 @@ import type { ProbeMeta, RunnerEvent } from "./protocol.ts";
 import { CATEGORY_FENCE } from "./run-probe.ts";
 import { emptyDir, killOthers } from "./runner/container-reset.ts";
 import { type ProbeEvidence, spawnProbe } from "./runner/spawn-probe.ts";
-import { verdictOf } from "./runner/verdict-of.ts";
+import { type PlannedProbe, verdictOf } from "./runner/verdict-of.ts";
 import { writeAllSync } from "./write-events.ts";
 
 // The hello goes out before anything else can write: nothing under test has run yet.
@@ -115,7 +115,7 @@ function describe(ev: ProbeEvidence): string {
 }
 
 /** Whether a category's fence was in force when the runner started, and why not. */
-function unfenced(probe: ProbeMeta, fence: FenceSummary): string | null {
+function unfenced(probe: PlannedProbe, fence: FenceSummary): string | null {
   const name = CATEGORY_FENCE[probe.category];
   if (!ENV[fenceEnvName(name)])
     return `${fenceEnvName(name)} is not set, so no ${name} fence is known to hold`;
@@ -157,7 +157,7 @@ async function main(): Promise<void> {
     emit({ event: "done", total: 0 });
     return;
   }
-  let plan: (ProbeMeta & { timeoutMs: number })[];
+  let plan: PlannedProbe[];
   try {
     plan = JSON.parse(v.plan ?? "[]");
   } catch {
@@ -166,12 +166,12 @@ async function main(): Promise<void> {
   await warmUp();
   const scratch = scratchDir(ENV);
   const fencesJson = JSON.stringify({ fences: fenced.fences, fence });
-  const plain = (probe: ProbeMeta, status: "skip" | "error", message: string, observed = {}) =>
+  const plain = (probe: PlannedProbe, status: "skip" | "error", message: string, observed = {}) =>
     emit({
       event: "result",
       id: probe.id,
       category: probe.category,
-      title: probe.title,
+      title: probe.title ?? probe.id,
       expected: probe.expected,
       status,
       durationMs: 0,

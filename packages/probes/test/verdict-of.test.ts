@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { FenceSummary } from "@brink/guard";
+import { describeThrown, safeJson } from "../src/normalize.ts";
 import { type HostReport, outcomeReport } from "../src/probe-host.ts";
 import { validateEvent } from "../src/protocol.ts";
 import { type ProbeEvidence, parseReport, REPORT_MAX } from "../src/runner/spawn-probe.ts";
@@ -284,4 +285,35 @@ test("a suite that never finished loading is told as that, not as the probe's ti
     "error",
     "its suite did not finish loading within 30 s (a top-level await that never settles?)",
   ]);
+});
+
+test("what a probe hands back cannot forge or break its report: __proto__ keys, shared graphs, long names, a patched toJSON", () => {
+  // Parsed JSON with a __proto__ key is data, not a verdict inherited through a prototype.
+  const parsed = JSON.parse('{"__proto__":{"ok":true,"message":"inherited"},"note":"config"}');
+  expect(outcomeReport(parsed).kind).toBe("no-verdict");
+  const kept = outcomeReport({
+    ok: false,
+    message: "m",
+    observed: JSON.parse('{"__proto__":{"a":1},"b":2}'),
+  });
+  expect(kept.kind === "outcome" && JSON.parse(safeJson(kept.observed))).toEqual({
+    __proto__: { a: 1 },
+    b: 2,
+  });
+  // A shared graph (3^30 paths) is cut by a budget instead of exhausting memory.
+  let v: unknown = 1;
+  for (let i = 0; i < 30; i++) v = [v, v, v];
+  expect(safeJson({ v })).toContain("[too large]");
+  // A 150 000-character error name is cut, so the verdict's message stays small.
+  const e = new Error("x");
+  e.name = "N".repeat(150_000);
+  expect(describeThrown(e).name.length).toBeLessThan(300);
+  // Object.prototype.toJSON patched by the code under test changes nothing in what is written.
+  const proto = Object.prototype as { toJSON?: () => unknown };
+  proto.toJSON = () => "patched";
+  try {
+    expect(JSON.parse(safeJson({ a: [1, { b: 2 }] }))).toEqual({ a: [1, { b: 2 }] });
+  } finally {
+    delete proto.toJSON;
+  }
 });

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { parseCategories, resolveProject, resolveSuites } from "../args/plan.ts";
 import { openRunScope } from "../engine/run-scope.ts";
 import { type ProbeInfo, probeInfos } from "../orchestrate/probe-info.ts";
+import { cleanTerminalText } from "../report/escape.ts";
 import { palette, plural } from "../report/terminal.ts";
 import { parseOrUsage } from "./parse.ts";
 
@@ -57,7 +58,7 @@ export async function listCommand(argv: string[], ui: { color: boolean }): Promi
   const w = Math.max(...probes.map((p) => p.id.length));
   for (const p of probes) {
     process.stdout.write(
-      `${c.cyan(p.category.padEnd(6))}${p.id.padEnd(w + 2)}${(p.expected === "killed" ? c.magenta : c.dim)(p.expected.padEnd(9))}${p.title}\n`,
+      `${c.cyan(p.category.padEnd(6))}${p.id.padEnd(w + 2)}${(p.expected === "killed" ? c.magenta : c.dim)(p.expected.padEnd(9))}${cleanTerminalText(p.title)}\n`,
     );
   }
   process.stdout.write(c.dim(`${plural(probes.length, "probe")}\n`));

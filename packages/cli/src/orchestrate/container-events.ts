@@ -93,7 +93,8 @@ export function readContainerEvents(probes: ProbeInfo[], on: EventHandlers): Con
           return broken(`a result for ${r.id}, which is not the probe running`, line);
         running = null;
         reported.add(r.id);
-        on.onResult(r);
+        // The title and expectation are the host's own, not what the container said.
+        on.onResult({ ...r, title: probe.title, expected: probe.expected });
         on.onIdle?.(reported.size === probes.length);
         return;
       }

@@ -51,10 +51,11 @@ export function limitsFor(
  * code, which runs only in probe processes, never in the runner.
  */
 export function runnerCmd(probes: ProbeInfo[], suites: string[] = []): string[] {
-  const meta = probes.map(({ id, category, title, expected, timeoutMs }) => ({
+  // No titles: the host has them, and the plan must stay far below Linux's 128 KiB for one
+  // argument (batchesOf keeps a container to PROBES_PER_CONTAINER probes).
+  const meta = probes.map(({ id, category, expected, timeoutMs }) => ({
     id,
     category,
-    title,
     expected,
     timeoutMs,
   }));
@@ -78,8 +79,14 @@ export function batchesOf(probes: ProbeInfo[], cpus = 1): ProbeInfo[][] {
   const graceful = probes.filter((p) => p.expected !== "killed");
   const killed = probes.filter((p) => p.expected === "killed").map((p) => [p]);
   if (cpus < 1) return [...graceful.map((p) => [p]), ...killed];
-  return [...(graceful.length ? [graceful] : []), ...killed];
+  const chunks: ProbeInfo[][] = [];
+  for (let i = 0; i < graceful.length; i += PROBES_PER_CONTAINER)
+    chunks.push(graceful.slice(i, i + PROBES_PER_CONTAINER));
+  return [...chunks, ...killed];
 }
+
+/** The most probes one container runs (its plan is one argument of the runner's command line). */
+export const PROBES_PER_CONTAINER = 200;
 
 /**
  * Runs tasks in order of start while the weights of those running stay within `capacity`

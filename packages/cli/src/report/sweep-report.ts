@@ -99,7 +99,9 @@ export function classify(step: {
   if (step.timedOut || step.check?.timedOut) return "hung";
   const checkFailed = step.check !== null && step.check.exitCode !== 0;
   if (step.killed && step.signal === "SIGKILL") return checkFailed ? "corrupted" : "handled";
-  if (step.signal || (step.exitCode ?? 0) > 128) return "crashed";
+  // A signal is the program's own wait status (strace dies of the signal that killed it); an
+  // exit code above 128 without one is a code the program chose, not a crash.
+  if (step.signal) return "crashed";
   if (checkFailed) return "corrupted";
   return step.exitCode === 0 ? "handled" : "reported";
 }

@@ -2,9 +2,12 @@ import type { FenceSummary } from "@brink/guard";
 import type { ProbeMeta, ProbeResult } from "../protocol.ts";
 import { LOAD_TIMEOUT_MS, type ProbeEvidence } from "./spawn-probe.ts";
 
+/** A probe as the host's plan names it: no title needed (the host has it). */
+export type PlannedProbe = Omit<ProbeMeta, "title"> & { title?: string; timeoutMs: number };
+
 /** What the runner knows besides the probe process's own evidence. */
 export interface VerdictInput {
-  probe: ProbeMeta & { timeoutMs: number };
+  probe: PlannedProbe;
   fence: FenceSummary;
   evidence: ProbeEvidence;
   /** OOM kills the cgroup counted while the probe ran; null where the counter is unreadable. */
@@ -34,7 +37,7 @@ export function verdictOf(input: VerdictInput): ProbeResult {
   const base = {
     id: probe.id,
     category: probe.category,
-    title: probe.title,
+    title: (probe.title ?? probe.id).slice(0, 1000),
     expected: probe.expected,
     durationMs: ev.durationMs,
     fence: input.fence,
@@ -42,7 +45,8 @@ export function verdictOf(input: VerdictInput): ProbeResult {
   const result = (status: ProbeResult["status"], message: string, observed: object) => ({
     ...base,
     status,
-    message,
+    // Whatever the probe's text, the event stays well within what the host accepts.
+    message: message.length > 10_000 ? `${message.slice(0, 10_000)}… (cut)` : message,
     observed: { ...observed, process: how },
     ...(status !== "pass" && status !== "skip" && ev.log ? { log: ev.log } : {}),
   });
@@ -92,9 +96,16 @@ export function verdictOf(input: VerdictInput): ProbeResult {
     );
   switch (r.kind) {
     case "outcome":
+      if (r.ok && typeof r.exitCode === "number" && r.exitCode !== 0)
+        return result(
+          "fail",
+          `returned a pass but set process.exitCode = ${r.exitCode}: the process would have exited ${r.exitCode}`,
+          { ...r.observed, exitCodeSet: r.exitCode },
+        );
       return result(r.ok ? "pass" : "fail", r.message, r.observed);
     case "threw":
-      return result("fail", `threw ${r.name}: ${r.message}`, {
+      return result("fail", `${r.uncaught ? "an uncaught" : "threw"} ${r.name}: ${r.message}`, {
+        ...(r.uncaught ? { uncaught: true } : {}),
         thrown: r.name,
         ...(r.code !== undefined ? { code: r.code } : {}),
         ...(r.stack ? { stack: r.stack } : {}),
