@@ -13,7 +13,7 @@ const isArray = Array.isArray;
 const define = Object.defineProperty;
 const create = Object.create;
 const hasOwn = Object.hasOwn;
-const isFinite = Number.isFinite;
+const finite = Number.isFinite;
 
 /** The most values one `plain` copy visits; past it, "[too large]" (a shared graph can be exponential). */
 export const PLAIN_BUDGET = 100_000;
@@ -48,7 +48,7 @@ function copy(v: unknown, depth: number, seen: Set<object>, budget: { left: numb
   try {
     if (--budget.left < 0) return "[too large]";
     if (v === null || typeof v === "boolean" || typeof v === "string") return v;
-    if (typeof v === "number") return isFinite(v) ? v : toStr(v);
+    if (typeof v === "number") return finite(v) ? v : toStr(v);
     if (typeof v === "bigint") return `${toStr(v)}n`;
     if (typeof v === "undefined") return null;
     if (typeof v === "function")
@@ -101,7 +101,7 @@ function own(fields: Record<string, unknown>): PlainObject {
 /** JSON text of a value `plain` made (strings, finite numbers, booleans, null, arrays, objects). */
 function toJson(v: unknown): string {
   if (v === null || typeof v === "boolean") return toStr(v);
-  if (typeof v === "number") return isFinite(v) ? toStr(v) : "null";
+  if (typeof v === "number") return finite(v) ? toStr(v) : "null";
   if (typeof v === "string") return stringify(v);
   // Plain loops and concatenation: no Array.prototype method a suite could have patched.
   if (isArray(v)) {
