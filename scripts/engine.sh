@@ -61,7 +61,9 @@ ensure_engine() {
   fi
   say "starting dockerd (no bridge network)"
   mkdir -p /var/log
-  nohup dockerd --bridge=none --iptables=false --ip-masq=false >/var/log/brink-dockerd.log 2>&1 &
+  # From /: a daemon must not keep the caller's folder as its working directory (a CI
+  # checkout that is removed later breaks it: conmon fails "to get working directory").
+  (cd / && nohup dockerd --bridge=none --iptables=false --ip-masq=false >/var/log/brink-dockerd.log 2>&1 &)
   for _ in $(seq 1 60); do
     engine_answers && { say "engine is up"; return 0; }
     sleep 1
@@ -94,7 +96,7 @@ ensure_podman() {
     mkdir -p "$(dirname "$sock")"
     local log=/var/log/brink-podman.log
     is_root || log="${TMPDIR:-/tmp}/brink-podman.log"
-    nohup podman system service --time=0 "unix://$sock" >"$log" 2>&1 &
+    (cd / && nohup podman system service --time=0 "unix://$sock" >"$log" 2>&1 &)
     for _ in $(seq 1 30); do
       podman_answers && break
       sleep 1
