@@ -292,9 +292,9 @@ engineTest(
     await proxy.listening;
     const args = ["--fault", "write:ENOSPC", "--path", "/scratch/s.txt"];
     const slow = ["--", "bun", `${P}/hang.ts`, "slow"];
-    const start = (name: string, env: Record<string, string> = {}) => {
+    const start = (name: string, env: Record<string, string> = {}, extra: string[] = []) => {
       const run = testRunId(name);
-      const a = sweepArgs(name, [...args, ...slow]);
+      const a = sweepArgs(name, [...args, ...extra, ...slow]);
       const p = Bun.spawn(["bun", MAIN, ...a.argv], {
         cwd: ROOT,
         env: { ...process.env, NO_COLOR: "1", BRINK_RUN_ID: run, ...env },
@@ -305,7 +305,11 @@ engineTest(
     };
     const killed = start("sweep-died");
     const stopped = start("sweep-stopped");
-    const lost = start("sweep-lost", { DOCKER_HOST: `unix://${join(tmp, "engine.sock")}` });
+    // One step at a time: when row 1 is in, steps 2 and 3 still need the engine.
+    const lost = start("sweep-lost", { DOCKER_HOST: `unix://${join(tmp, "engine.sock")}` }, [
+      "--concurrency",
+      "1",
+    ]);
     const killStep2 = async () => {
       const label = [`dev.brink.run=${killed.run}`, "dev.brink.sweep.n=2"];
       for (const end = Date.now() + 60_000; Date.now() < end; await Bun.sleep(50)) {
