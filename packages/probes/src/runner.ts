@@ -99,6 +99,11 @@ async function list(suites: string[], builtin: boolean): Promise<void> {
     emit({ event: "probes", probes: r.probes as ProbeMeta[] });
   else if (typeof r === "object" && r?.kind === "bad-suite")
     emit({ event: "bad-suite", message: r.message });
+  else if (typeof r === "string")
+    emit({
+      event: "bad-suite",
+      message: `listing ${suites.join(", ") || "the built-in suite"}: ${r}`,
+    });
   else
     emit({
       event: "bad-suite",
