@@ -1,3 +1,4 @@
+export { CATEGORY_FENCE } from "./category-fence.ts";
 export { type ChannelLine, type ChannelWriter, channelReader, openChannel } from "./channel.ts";
 export { errorCode, ProbeError, type ProbeErrorCode } from "./errors.ts";
 export { loadSuite, probesOf, uniqueIds } from "./load-suite.ts";
@@ -24,7 +25,7 @@ export {
   type RunnerEvent,
   validateEvent,
 } from "./protocol.ts";
-export { CATEGORY_FENCE, probeTimeout, type RunProbeOptions, runProbe } from "./run-probe.ts";
+export { probeTimeout, type RunProbeOptions, runProbe } from "./run-probe.ts";
 export { type Selection, selectProbes } from "./select-probes.ts";
 export { builtinProbes } from "./suite/index.ts";
 export type { StepEvent } from "./sweep/driver.ts";

@@ -1,10 +1,11 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { FenceName, FenceSummary, Fences } from "@brink/guard";
+import type { FenceSummary, Fences } from "@brink/guard";
+import { CATEGORY_FENCE } from "./category-fence.ts";
 import { ProbeError } from "./errors.ts";
 import * as pressure from "./pressure/index.ts";
 import { requireFence } from "./pressure/require-fence.ts";
-import type { Category, Probe, ProbeOutcome } from "./probe.ts";
+import type { Probe, ProbeOutcome } from "./probe.ts";
 import type { ProbeResult } from "./protocol.ts";
 
 /** What {@link runProbe} needs besides the probe. */
@@ -19,21 +20,6 @@ export interface RunProbeOptions {
   timeoutMs?: number;
   log?: (line: string) => void;
 }
-
-/**
- * The fence each category's probes need in force before they run. net: every container
- * has network `none` and net probes stay on loopback, so what they can exhaust is sockets,
- * which are descriptors: the nofile fence bounds them.
- */
-export const CATEGORY_FENCE: Record<Category, FenceName> = {
-  oom: "memory",
-  disk: "disk",
-  stack: "stack",
-  fd: "nofile",
-  pids: "pids",
-  cpu: "cpus",
-  net: "nofile",
-};
 
 /** The timeout a probe runs under. */
 export function probeTimeout(probe: Probe, fallback = 30_000): number {

@@ -22,9 +22,9 @@ import {
   scratchDir,
   summarizeFences,
 } from "@brink/guard";
+import { CATEGORY_FENCE } from "./category-fence.ts";
 import { openChannel } from "./channel.ts";
 import type { ProbeMeta, RunnerEvent } from "./protocol.ts";
-import { CATEGORY_FENCE } from "./run-probe.ts";
 import { emptyDir, killOthers } from "./runner/container-reset.ts";
 import { type ProbeEvidence, spawnProbe } from "./runner/spawn-probe.ts";
 import { type PlannedProbe, verdictOf } from "./runner/verdict-of.ts";
