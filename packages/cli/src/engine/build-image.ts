@@ -1,12 +1,4 @@
-import {
-  copyFileSync,
-  linkSync,
-  mkdirSync,
-  mkdtempSync,
-  realpathSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -27,19 +19,18 @@ export interface ProbeImage {
   built: boolean;
 }
 
-/** Writes the build context of `inputs` into `dir` (hard links where it can). */
+/**
+ * Writes the build context of `inputs` into `dir`, copying each file. Not hard links: two
+ * brink commands building at once (a test file, parallel CI jobs) each link the same
+ * inputs, every link changes the inode's ctime, and tar then fails with "file changed as
+ * we read it" (seen: two of four concurrent first runs exited 3).
+ */
 export function writeContext(inputs: ImageInputs, dir: string): void {
   for (const d of parentDirs(inputs.files)) mkdirSync(join(dir, d), { recursive: true });
   for (const f of inputs.files) {
     const to = join(dir, f.dest);
     if (f.text !== undefined) writeFileSync(to, f.text);
-    else {
-      try {
-        linkSync(realpathSync(f.src as string), to);
-      } catch {
-        copyFileSync(f.src as string, to);
-      }
-    }
+    else copyFileSync(f.src as string, to);
   }
 }
 
