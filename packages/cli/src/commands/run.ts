@@ -10,6 +10,7 @@ import {
 import { parseDuration } from "../args/units.ts";
 import type { Limits } from "../engine/container-spec.ts";
 import { assertProjectSeesSamePackages } from "../engine/image-inputs.ts";
+import type { ProjectAccess } from "../engine/project-access.ts";
 import type { EngineSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
 import { executePlan, type ProbeSource } from "../orchestrate/execute-plan.ts";
@@ -62,10 +63,11 @@ export function planFromArgs(argv: string[]): Plan {
  * await executePlan(plan, probeSourceOf(plan), { color: true });
  */
 export function probeSourceOf(plan: Plan): ProbeSource {
-  return async (session: EngineSession, signal: AbortSignal) => {
+  return async (session: EngineSession, signal: AbortSignal, access: ProjectAccess) => {
     const found = await probeInfos(plan.suites, plan.timeoutMs, plan.categories, {
       project: plan.project,
       session: async () => session,
+      access,
       signal,
     });
     if (!found.length)

@@ -2,7 +2,7 @@ import type { ProbeResult } from "@brink/probes";
 import { inCategoryOrder } from "../args/category-limit.ts";
 import type { Plan } from "../args/plan.ts";
 import { formatSize } from "../args/units.ts";
-import { projectAccess } from "../engine/project-access.ts";
+import { type ProjectAccess, projectAccess } from "../engine/project-access.ts";
 import { openRunScope } from "../engine/run-scope.ts";
 import type { EngineSession } from "../engine/session.ts";
 import { barProgress, lineProgress, type Progress } from "../report/progress.ts";
@@ -26,7 +26,7 @@ function notesOf(plan: Plan, probes: readonly ProbeInfo[]): string[] {
 /** A plan's probes, or how to get them once the engine is there (inside the run scope, so a stop while they load still ends in a report). */
 export type ProbeSource =
   | ProbeInfo[]
-  | ((session: EngineSession, signal: AbortSignal) => Promise<ProbeInfo[]>);
+  | ((session: EngineSession, signal: AbortSignal, access: ProjectAccess) => Promise<ProbeInfo[]>);
 
 /**
  * Runs a plan end to end inside one run scope: engine, image, probes, fenced containers,
@@ -69,18 +69,18 @@ export async function executePlan(
       onBuild: () => err(c.dim("building the probe image (offline, once per change)...")),
     });
     engine = { kind: "docker", version: session.version, cgroup: session.cgroup };
-    if (!Array.isArray(source)) probes = await source(session, scope.signal);
+    const access = await projectAccess(session, plan.project, {
+      writable: plan.writableProject,
+      signal: scope.signal,
+    });
+    scope.defer(access.cleanup);
+    if (!Array.isArray(source)) probes = await source(session, scope.signal, access);
     if (!scope.signal.aborted) {
       err(
         c.dim(
           `brink ${VERSION}: ${plural(probes.length, "probe")} in ${inCategoryOrder(probes.map((p) => p.category)).join(", ")}; engine ${session.version} (cgroup v${session.cgroup ?? "?"}), image ${session.image.tag}${session.image.built ? " (built)" : ""}`,
         ),
       );
-      const access = await projectAccess(session, plan.project, {
-        writable: plan.writableProject,
-        signal: scope.signal,
-      });
-      scope.defer(access.cleanup);
       const live = ui.bar ? barProgress(probes.length, t0, c) : lineProgress(c, t0);
       progress = live;
       running = true;

@@ -1,6 +1,6 @@
 import { builtinProbes, type Category, type Expectation, type ProbeMeta } from "@brink/probes";
 import { DEFAULT_LIMITS } from "../args/limits.ts";
-import { projectAccess } from "../engine/project-access.ts";
+import { type ProjectAccess, projectAccess } from "../engine/project-access.ts";
 import { type EngineSession, openSession } from "../engine/session.ts";
 import { VERSION } from "../version.ts";
 import { listSuites } from "./list-suites.ts";
@@ -48,6 +48,8 @@ export async function probeInfos(
     project?: string;
     /** The command's session: listing a suite needs the engine (cached answers do not). */
     session?: () => Promise<EngineSession>;
+    /** The project as the command's containers see it, when the command has it already. */
+    access?: ProjectAccess;
     signal?: AbortSignal;
   } = {},
 ): Promise<ProbeInfo[]> {
@@ -58,7 +60,10 @@ export async function probeInfos(
         project,
         async () => {
           const session = await (where.session ?? (() => openSession()))();
-          const mount = await projectAccess(session, project, { signal: where.signal });
+          // The command's own view of the project when it has one: a copy (remote engine, an
+          // unreadable project) is made once for the run, not again for the listing.
+          const mount =
+            where.access ?? (await projectAccess(session, project, { signal: where.signal }));
           return {
             run: session.engine.run,
             image: mount.image,
@@ -67,7 +72,7 @@ export async function probeInfos(
             runId: session.runId,
             limits: limitsFor("disk", DEFAULT_LIMITS),
             signal: where.signal,
-            close: mount.cleanup,
+            close: where.access ? async () => {} : mount.cleanup,
           };
         },
         VERSION,
