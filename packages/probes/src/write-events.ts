@@ -21,8 +21,3 @@ export function writeAllSync(fd: number, text: string): void {
     }
   }
 }
-
-/** Waits until what the process has queued on stdout (a probe's own output) is written. */
-export function flushStdout(): Promise<void> {
-  return new Promise((resolve) => process.stdout.write("", () => resolve()));
-}
