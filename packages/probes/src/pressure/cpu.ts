@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { type CpuThrottling, readCpuThrottling, throttlingSince } from "@brink/guard";
 import { ProbeError } from "../errors.ts";
 import { firstMessage, Pressure } from "./pressure.ts";
@@ -117,6 +117,7 @@ export async function burnCpu(options: BurnCpuOptions = {}): Promise<CpuPressure
     throw new ProbeError("BAD_OPTION", `workers must be at most 64, got ${workers}`);
   const control = new SharedArrayBuffer(8);
   const counts = new SharedArrayBuffer(4 * workers);
+  const { Worker } = await import("node:worker_threads");
   const pool = Array.from(
     { length: workers },
     (_, index) =>

@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { readDisk } from "@brink/guard";
 import { ProbeError } from "../errors.ts";
 import { firstMessage, Pressure, split } from "./pressure.ts";
@@ -67,6 +67,7 @@ export async function fillDisk(options: FillDiskOptions = {}): Promise<DiskPress
   const shares = Number.isFinite(target)
     ? split(Math.floor(target), writers)
     : Array(writers).fill(-1);
+  const { Worker } = await import("node:worker_threads");
   const pool = shares.map(
     (share, i) =>
       new Worker(new URL("./disk-worker.ts", import.meta.url), {

@@ -1,4 +1,4 @@
-import { connect, createServer, type Server, type Socket } from "node:net";
+import type { Server, Socket } from "node:net";
 import { ProbeError } from "../errors.ts";
 import {
   type FaultSettings,
@@ -65,6 +65,10 @@ export class FaultyPeer extends Pressure {
   readonly #timers = new Set<Timer>();
   readonly #idle = new Set<() => void>();
   #server: Server | null = null;
+  /** node:net's connect, imported by listen(): a probe that never starts a peer never loads node:net. */
+  #connect: typeof import("node:net").connect = () => {
+    throw new Error("FaultyPeer: listen() first");
+  };
   #port = 0;
 
   constructor(
@@ -140,6 +144,8 @@ export class FaultyPeer extends Pressure {
 
   /** @internal Starts listening on a free loopback port; mode "refuse" takes one and closes it. */
   async listen(): Promise<void> {
+    const { connect, createServer } = await import("node:net");
+    this.#connect = connect;
     const server = createServer({ allowHalfOpen: true }, (s) => this.#accept(s));
     server.on("error", () => {});
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -179,7 +185,7 @@ export class FaultyPeer extends Pressure {
       client.end();
     }
     if (this.upstream && !swallow) {
-      const up = connect(this.upstream.port, this.upstream.host);
+      const up = this.#connect(this.upstream.port, this.upstream.host);
       conn.upstream = up;
       up.on("error", () => client.destroy());
       up.on("data", (d: Buffer) => send(shape.data(d)));

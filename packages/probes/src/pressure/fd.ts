@@ -1,6 +1,6 @@
 import { closeSync, readlinkSync } from "node:fs";
-import { connect, createServer, type Server, type Socket } from "node:net";
-import { Worker } from "node:worker_threads";
+import type { Server, Socket } from "node:net";
+import type { Worker } from "node:worker_threads";
 import { errorCode, ProbeError } from "../errors.ts";
 import { openUntil } from "./open-until.ts";
 import { firstMessage, Pressure, split } from "./pressure.ts";
@@ -55,10 +55,11 @@ export class FdPressure extends Pressure {
  * @example
  * const { socket, code } = await connectOnce(port);
  */
-export function connectOnce(
+export async function connectOnce(
   port: number,
   timeoutMs = 5000,
 ): Promise<{ socket: Socket | null; code: string | null }> {
+  const { connect } = await import("node:net");
   return new Promise((resolve) => {
     let s: Socket;
     try {
@@ -85,6 +86,7 @@ export function connectOnce(
 async function openSockets(
   target: number,
 ): Promise<{ sockets: Socket[]; error: string | null; server: Server }> {
+  const { createServer } = await import("node:net");
   const accepted: Socket[] = [];
   const server = createServer((s) => accepted.push(s));
   server.on("error", () => {});
@@ -143,6 +145,7 @@ export async function openDescriptors(options: OpenDescriptorsOptions = {}): Pro
     return new FdPressure(fds.length, error, limit, fds, [], null, []);
   }
   const shares = Number.isFinite(target) ? split(target, workers) : Array(workers).fill(-1);
+  const { Worker } = await import("node:worker_threads");
   const pool = shares.map(
     (share) =>
       new Worker(new URL("./fd-worker.ts", import.meta.url), {

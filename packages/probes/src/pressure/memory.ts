@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { readMemoryUsage } from "@brink/guard";
 import { ProbeError } from "../errors.ts";
 import { firstMessage, Pressure, split } from "./pressure.ts";
@@ -65,6 +65,7 @@ export async function holdMemory(options: HoldMemoryOptions): Promise<MemoryPres
       throw new ProbeError("BAD_OPTION", "holdMemory needs bytes or fraction");
     bytes = Math.max(0, fraction * (fences.memory ?? 0) - (before ?? 0));
   }
+  const { Worker } = await import("node:worker_threads");
   const pool = split(Math.floor(bytes), workers).map(
     (share) =>
       new Worker(new URL("./memory-worker.ts", import.meta.url), {

@@ -1,5 +1,4 @@
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { defineProbe, type Probe, verdict } from "../probe.ts";
 import { recover } from "./recovery.ts";
 import { lateness, loopLag, starvedBoundMs, usableCpus } from "./timing.ts";
@@ -121,6 +120,7 @@ export const cpuProbes: Probe[] = [
     title:
       "an AbortSignal.timeout deadline ends a CPU-bound task in a worker on time, quota starved",
     async run(ctx) {
+      const { Worker } = await import("node:worker_threads");
       await using burn = await ctx.pressure.burnCpu({ workers: availableParallelism() });
       const deadlineMs = 300;
       const bound = starvedBoundMs();

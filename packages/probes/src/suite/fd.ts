@@ -1,5 +1,4 @@
 import { closeSync, openSync, readdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { errorCode } from "../errors.ts";
 import { connectOnce } from "../pressure/fd.ts";
 import { defineProbe, type Probe, verdict } from "../probe.ts";
@@ -117,6 +116,7 @@ export const fdProbes: Probe[] = [
     async run(ctx) {
       const socks = await ctx.pressure.openDescriptors({ kind: "socket" });
       await socks.release();
+      const { createServer } = await import("node:net");
       const server = createServer((s) => s.destroy());
       await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
       const again = await canConnect((server.address() as { port: number }).port);

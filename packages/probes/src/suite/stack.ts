@@ -1,4 +1,3 @@
-import { Worker } from "node:worker_threads";
 import { defineProbe, type Probe, verdict } from "../probe.ts";
 import { runBunChild } from "./child.ts";
 import { recover } from "./recovery.ts";
@@ -143,6 +142,7 @@ export const stackProbes: Probe[] = [
       const code = `const { parentPort } = require("node:worker_threads");
         let d = 0; function f(n) { d = n; return f(n + 1) + 1 }
         try { f(0) } catch (e) { parentPort.postMessage({ name: e.name, depth: d }) }`;
+      const { Worker } = await import("node:worker_threads");
       const w = new Worker(code, { eval: true });
       const msg = await new Promise<{ name: string; depth: number } | string>((resolve) => {
         w.once("message", resolve);
