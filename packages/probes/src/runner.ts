@@ -26,6 +26,7 @@ import { CATEGORY_FENCE } from "./category-fence.ts";
 import { openChannel } from "./channel.ts";
 import type { ProbeMeta, RunnerEvent } from "./protocol.ts";
 import { emptyDir, killOthers } from "./runner/container-reset.ts";
+import { holdFdTableOpen } from "./runner/fd-table.ts";
 import { type ProbeEvidence, spawnProbe } from "./runner/spawn-probe.ts";
 import { type PlannedProbe, verdictOf } from "./runner/verdict-of.ts";
 import { writeAllSync } from "./write-events.ts";
@@ -169,6 +170,7 @@ async function main(): Promise<void> {
     fail(2, "--plan is not JSON");
   }
   await warmUp();
+  await holdFdTableOpen();
   const scratch = scratchDir(ENV);
   const fencesJson = JSON.stringify({ fences: fenced.fences, fence });
   const plain = (probe: PlannedProbe, status: "skip" | "error", message: string, observed = {}) =>

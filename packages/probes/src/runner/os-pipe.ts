@@ -1,22 +1,5 @@
 import { closeSync } from "node:fs";
-
-type Pipe2 = (fds: Int32Array) => number;
-let pipe2: Pipe2 | null | undefined;
-
-/** libc's pipe2 through bun:ffi, loaded once; null where it cannot be had. */
-async function loadPipe2(): Promise<Pipe2 | null> {
-  if (pipe2 !== undefined) return pipe2;
-  try {
-    const { dlopen, FFIType, ptr } = await import("bun:ffi");
-    const { symbols } = dlopen("libc.so.6", {
-      pipe2: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
-    });
-    pipe2 = (fds) => symbols.pipe2(ptr(fds), 0o2000000 /* O_CLOEXEC */) as number;
-  } catch {
-    pipe2 = null;
-  }
-  return pipe2;
-}
+import { loadLibc, O_CLOEXEC } from "./libc.ts";
 
 /**
  * A real kernel pipe (Bun's "pipe" stdio is a socket pair): the probe process's stdout and
@@ -28,10 +11,10 @@ async function loadPipe2(): Promise<Pipe2 | null> {
  * const p = await osPipe(); // { read: 5, write: 6 }
  */
 export async function osPipe(): Promise<{ read: number; write: number } | null> {
-  const f = await loadPipe2();
-  if (!f) return null;
+  const c = await loadLibc();
+  if (!c) return null;
   const fds = new Int32Array(2);
-  if (f(fds) !== 0) return null;
+  if (c.pipe2(fds, O_CLOEXEC) !== 0) return null;
   return { read: fds[0] as number, write: fds[1] as number };
 }
 
