@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { openChannel, type ProbeResult } from "@brink/probes";
+import type { ProbeResult } from "@brink/probes";
+import { openChannel } from "@brink/probes/host";
 import { readContainerEvents } from "../src/orchestrate/container-events.ts";
 import type { ProbeInfo } from "../src/orchestrate/probe-info.ts";
 

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { openChannel } from "@brink/probes";
+import { openChannel } from "@brink/probes/host";
 import { checkedStdout, validCheck } from "../src/orchestrate/sweep-check.ts";
 import { brink, engineTest, leftovers, testDir, testRunId } from "./engine.ts";
 

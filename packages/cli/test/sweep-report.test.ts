@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { openChannel } from "@brink/probes";
+import { openChannel } from "@brink/probes/host";
 import { rowOf } from "../src/orchestrate/sweep-rows.ts";
 import { type Step, stepReader, validStep } from "../src/orchestrate/sweep-step.ts";
 import {

@@ -1,7 +1,13 @@
+/**
+ * `@brink/probes`: what a suite needs — the probe API, the pressure generators, their
+ * errors. Every probe process of a suite imports this, so it stays light: the host's
+ * needs are in `@brink/probes/host`, the built-in suite in `@brink/probes/suite`.
+ *
+ * @example
+ * import { defineProbe, verdict } from "@brink/probes";
+ */
 export { CATEGORY_FENCE } from "./category-fence.ts";
-export { type ChannelLine, type ChannelWriter, channelReader, openChannel } from "./channel.ts";
 export { errorCode, ProbeError, type ProbeErrorCode } from "./errors.ts";
-export { loadSuite, probesOf, uniqueIds } from "./load-suite.ts";
 export * as pressure from "./pressure/index.ts";
 export * from "./pressure/index.ts";
 export {
@@ -19,14 +25,6 @@ export {
   type Status,
   verdict,
 } from "./probe.ts";
-export {
-  type ProbeMeta,
-  type ProbeResult,
-  type RunnerEvent,
-  validateEvent,
-} from "./protocol.ts";
+export type { ProbeMeta, ProbeResult } from "./protocol.ts";
 export { probeTimeout, type RunProbeOptions, runProbe } from "./run-probe.ts";
 export { type Selection, selectProbes } from "./select-probes.ts";
-export { builtinProbes } from "./suite/index.ts";
-export type { StepEvent } from "./sweep/driver.ts";
-export { splitCommand } from "./sweep/split-command.ts";

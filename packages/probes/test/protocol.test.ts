@@ -1,15 +1,7 @@
 import { expect, test } from "bun:test";
-import {
-  builtinProbes,
-  CATEGORIES,
-  channelReader,
-  defineProbe,
-  isDefinedProbe,
-  openChannel,
-  probesOf,
-  selectProbes,
-  validateEvent,
-} from "../src/index.ts";
+import { channelReader, openChannel, probesOf, validateEvent } from "../src/host.ts";
+import { CATEGORIES, defineProbe, isDefinedProbe, selectProbes } from "../src/index.ts";
+import { builtinProbes } from "../src/suite/index.ts";
 
 test("channel: the host believes only signed events in sequence after one hello", () => {
   const lines: string[] = [];

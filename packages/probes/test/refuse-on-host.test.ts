@@ -3,10 +3,9 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { NO_FENCES } from "@brink/guard";
+import { channelReader } from "../src/host.ts";
 import {
-  builtinProbes,
   burnCpu,
-  channelReader,
   exhaustStack,
   faultyPeer,
   fillDisk,
@@ -16,6 +15,7 @@ import {
   runProbe,
   spawnProcesses,
 } from "../src/index.ts";
+import { builtinProbes } from "../src/suite/index.ts";
 
 const RUNNER = resolve(import.meta.dir, "../src/runner.ts");
 const openFds = () => readdirSync("/proc/self/fd").length;

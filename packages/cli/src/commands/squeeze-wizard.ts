@@ -1,4 +1,4 @@
-import { splitCommand } from "@brink/probes";
+import { splitCommand } from "@brink/probes/host";
 import * as p from "@clack/prompts";
 import { invocationIn } from "../args/invocation.ts";
 import { shellLine } from "../args/shell-quote.ts";

@@ -1,5 +1,6 @@
 import { type FenceSummary, NO_FENCES } from "@brink/guard";
-import { channelReader, type ProbeResult, type RunnerEvent, validateEvent } from "@brink/probes";
+import type { ProbeResult } from "@brink/probes";
+import { channelReader, type RunnerEvent, validateEvent } from "@brink/probes/host";
 import type { ProbeInfo } from "./probe-info.ts";
 
 /** What the host has believed of one container's runner so far. */

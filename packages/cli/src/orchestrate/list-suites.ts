@@ -1,5 +1,6 @@
 import { relative } from "node:path";
-import { channelReader, type ProbeMeta, validateEvent } from "@brink/probes";
+import type { ProbeMeta } from "@brink/probes";
+import { channelReader, validateEvent } from "@brink/probes/host";
 import type { ContainerSpec, Limits } from "../engine/container-spec.ts";
 import { BrinkError } from "../errors.ts";
 import type { RunContainer } from "./batch.ts";

@@ -1,4 +1,5 @@
-import { builtinProbes, type Category, type Expectation, type ProbeMeta } from "@brink/probes";
+import type { Category, Expectation, ProbeMeta } from "@brink/probes";
+import { builtinProbes } from "@brink/probes/suite";
 import { DEFAULT_LIMITS } from "../args/limits.ts";
 import { type ProjectAccess, projectAccess } from "../engine/project-access.ts";
 import { type EngineSession, openSession } from "../engine/session.ts";

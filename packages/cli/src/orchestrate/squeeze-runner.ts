@@ -1,4 +1,4 @@
-import { splitCommand } from "@brink/probes";
+import { splitCommand } from "@brink/probes/host";
 import type { Limits } from "../engine/container-spec.ts";
 import type { ProjectAccess } from "../engine/project-access.ts";
 import type { EngineSession } from "../engine/session.ts";

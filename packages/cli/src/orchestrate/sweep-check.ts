@@ -1,4 +1,4 @@
-import { channelReader, splitCommand } from "@brink/probes";
+import { channelReader, splitCommand } from "@brink/probes/host";
 import { BrinkError } from "../errors.ts";
 
 /** Where `brink exec --check`'s wrapper sits in the probe image. */

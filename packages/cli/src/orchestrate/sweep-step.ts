@@ -1,4 +1,4 @@
-import { channelReader, type StepEvent } from "@brink/probes";
+import { channelReader, type StepEvent } from "@brink/probes/host";
 
 /** What the sweep driver reports for one step: its signed event, as the host believes it. */
 export type Step = Omit<StepEvent, "event">;
