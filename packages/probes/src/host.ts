@@ -10,6 +10,7 @@
 export { CATEGORY_FENCE } from "./category-fence.ts";
 export { type ChannelLine, type ChannelWriter, channelReader, openChannel } from "./channel.ts";
 export { loadSuite, probesOf, uniqueIds } from "./load-suite.ts";
+export { PROBE_HOST_BUNDLE, PROBE_HOST_CHUNKS } from "./probe-host-bundle.ts";
 export {
   type ProbeMeta,
   type ProbeResult,

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import type Docker from "dockerode";
 import { BrinkError } from "../errors.ts";
+import { bundleProbeHost } from "./bundle-probe-host.ts";
 import {
   collectImageInputs,
   type ImageBase,
@@ -97,6 +98,7 @@ export async function ensureImage(
   const dir = mkdtempSync(join(tmpdir(), "brink-image-"));
   try {
     writeContext(inputs, dir);
+    await bundleProbeHost(dir);
     const labels = { [LABEL]: "1", [LABEL_RUN]: options.runId, [LABEL_INPUTS]: inputs.hash };
     await buildContext(docker, dir, { tag: inputs.tag, labels }, options.signal);
   } catch (e) {

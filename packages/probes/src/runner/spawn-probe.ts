@@ -1,9 +1,14 @@
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { HostReport } from "../probe-host.ts";
+import { PROBE_HOST_BUNDLE } from "../probe-host-bundle.ts";
 import { closeQuietly, osPipe } from "./os-pipe.ts";
 
-/** The probe process's entry point. */
-export const PROBE_HOST = fileURLToPath(new URL("../probe-host.ts", import.meta.url));
+/** The probe process's entry point: the image's bundle of it when there is one. */
+export const PROBE_HOST = [
+  fileURLToPath(new URL(`../${PROBE_HOST_BUNDLE}`, import.meta.url)),
+  fileURLToPath(new URL("../probe-host.ts", import.meta.url)),
+].find((f) => existsSync(f)) as string;
 
 /** Everything the runner saw of one probe process. */
 export interface ProbeEvidence {
