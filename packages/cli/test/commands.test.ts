@@ -39,6 +39,12 @@ test.each([
   [["run", "--category", "fdd"], 'unknown category "fdd"; did you mean fd?'],
   [["sweep", "--", "true"], "brink: sweep needs --fault"],
   [["run", "--category", ","], "names no category"],
+  [["run", "--probe", ","], "names no probe"],
+  [["run", "--probe", "fd.no-leak-after-releas"], "did you mean fd.no-leak-after-release?"],
+  [
+    ["run", "--category", "oom", "--probe", "fd.no-leak-after-release"],
+    'no probe "fd.no-leak-after-release" in oom',
+  ],
   [["run", "--frobnicate"], "--frobnicate"],
   [["run", "--memory"], "--memory"],
   [["run", "--suite", "nope.ts"], "--suite nope.ts does not exist"],

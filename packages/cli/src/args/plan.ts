@@ -10,6 +10,8 @@ import { parseCount } from "./units.ts";
 /** Everything a run needs; the wizard and the flags both produce one. Nothing after it prompts. */
 export interface Plan {
   categories: Category[];
+  /** Only these probe ids (within `categories`); absent: every probe there. */
+  probeIds?: string[];
   limits: Limits;
   /**
    * The limits the user set (flags); a category's own default (`CATEGORY_DEFAULTS`: the cpu
@@ -55,6 +57,25 @@ export function parseCategories(value: string | undefined): Category[] {
     }
   }
   return [...new Set(list)] as Category[];
+}
+
+/** Parses --probe a,b into ids (undefined when not given); an empty list is a usage error. */
+export function parseProbeIds(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const ids = [
+    ...new Set(
+      value
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
+  if (!ids.length)
+    throw new BrinkError(
+      "USAGE",
+      `--probe "${value}" names no probe; \`brink list\` shows the ids`,
+    );
+  return ids;
 }
 
 /** Resolves --project (default: the current directory); it must be a directory. */

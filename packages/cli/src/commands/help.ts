@@ -76,6 +76,10 @@ before anything starts.
 
 ${options("Probes", [
   ["--category LIST", `comma-separated: ${CATEGORIES.join(",")} [all]`],
+  [
+    "--probe LIST",
+    "comma-separated probe ids, e.g. a failing one again (brink list shows them) [all]",
+  ],
   ["--suite FILE", "a .ts file exporting probes (repeatable); replaces the built-in suite"],
   ["--timeout D", "per-probe timeout, e.g. 30s, 2m [each probe's own, 30s]"],
   [

@@ -1,9 +1,12 @@
 import { parseArgs } from "node:util";
+import { CATEGORIES } from "@brink/probes";
+import { didYouMean } from "../args/did-you-mean.ts";
 import { LIMIT_OPTIONS, LIMIT_PARSERS, limitsFromFlags } from "../args/limits.ts";
 import {
   type Plan,
   parseCategories,
   parseConcurrency,
+  parseProbeIds,
   resolveProject,
   resolveSuites,
 } from "../args/plan.ts";
@@ -14,12 +17,13 @@ import type { ProjectAccess } from "../engine/project-access.ts";
 import type { EngineSession } from "../engine/session.ts";
 import { BrinkError } from "../errors.ts";
 import { executePlan, type ProbeSource } from "../orchestrate/execute-plan.ts";
-import { probeInfos } from "../orchestrate/probe-info.ts";
+import { type ProbeInfo, probeInfos } from "../orchestrate/probe-info.ts";
 import { parseOrUsage } from "./parse.ts";
 
 /** The flags of `brink run`. */
 export const RUN_OPTIONS = {
   category: { type: "string" },
+  probe: { type: "string" },
   ...LIMIT_OPTIONS,
   suite: { type: "string", multiple: true },
   project: { type: "string" },
@@ -42,6 +46,7 @@ export function planFromArgs(argv: string[]): Plan {
   const project = resolveProject(v.project);
   return {
     categories: parseCategories(v.category),
+    probeIds: parseProbeIds(v.probe),
     limits,
     limitsGiven: (Object.keys(LIMIT_PARSERS) as (keyof Limits)[]).filter((k) => v[k] !== undefined),
     suites: resolveSuites(v.suite, project),
@@ -70,6 +75,7 @@ export function probeSourceOf(plan: Plan): ProbeSource {
       access,
       signal,
     });
+    if (plan.probeIds) return onlyThese(found, plan);
     if (!found.length)
       throw new BrinkError(
         "USAGE",
@@ -77,6 +83,23 @@ export function probeSourceOf(plan: Plan): ProbeSource {
       );
     return found;
   };
+}
+
+/** The probes `--probe` names, in the suite's order; an id not there is a usage error naming it. */
+function onlyThese(found: ProbeInfo[], plan: Plan): ProbeInfo[] {
+  const ids = plan.probeIds ?? [];
+  const known = new Set(found.map((p) => p.id));
+  const missing = ids.filter((id) => !known.has(id));
+  if (missing.length) {
+    const near = didYouMean(missing[0] as string, [...known]);
+    const where =
+      plan.categories.length < CATEGORIES.length ? ` in ${plan.categories.join(",")}` : "";
+    throw new BrinkError(
+      "USAGE",
+      `--probe: no probe ${missing.map((m) => JSON.stringify(m)).join(", ")}${where}${plan.suites.length ? " in the suite" : ""}${near ? `; did you mean ${near}?` : ""} (\`brink list${plan.suites.map((s) => ` --suite ${s}`).join("")}\` shows the ids)`,
+    );
+  }
+  return found.filter((p) => ids.includes(p.id));
 }
 
 /**
