@@ -78,12 +78,15 @@ engineTest("run: a user suite from examples/ runs through the same runner", asyn
   expect(r.code).toBe(0);
 });
 
-engineTest("run --probe: just the probes named, in the suite's order, across categories", async () => {
-  const json = join(tmp, "picked.json");
-  const picked = ["stack.deep-json-parse", "fd.no-leak-after-release"];
-  const r = await brink(["run", "--probe", picked.join(","), "--json", json]);
-  const report = JSON.parse(readFileSync(json, "utf8"));
-  expect(report.results.map((x: { id: string }) => x.id).sort()).toEqual([...picked].sort());
-  expect(report.results.every((x: { status: string }) => x.status === "pass")).toBe(true);
-  expect(r.code).toBe(0);
-});
+engineTest(
+  "run --probe: just the probes named, in the suite's order, across categories",
+  async () => {
+    const json = join(tmp, "picked.json");
+    const picked = ["stack.deep-json-parse", "fd.no-leak-after-release"];
+    const r = await brink(["run", "--probe", picked.join(","), "--json", json]);
+    const report = JSON.parse(readFileSync(json, "utf8"));
+    expect(report.results.map((x: { id: string }) => x.id).sort()).toEqual([...picked].sort());
+    expect(report.results.every((x: { status: string }) => x.status === "pass")).toBe(true);
+    expect(r.code).toBe(0);
+  },
+);
