@@ -8,11 +8,16 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { CATEGORIES } from "@brink/probes";
 import { DEFAULT_LIMITS } from "../packages/cli/src/args/limits.ts";
-import { buildContext, ensureImage, writeContext } from "../packages/cli/src/engine/build-image.ts";
+import {
+  buildContext,
+  ensureImage,
+  prepareContext,
+} from "../packages/cli/src/engine/build-image.ts";
 import { connectEngine } from "../packages/cli/src/engine/connect.ts";
 import { collectImageInputs } from "../packages/cli/src/engine/image-inputs.ts";
 import { LABEL, LABEL_RUN } from "../packages/cli/src/engine/labels.ts";
 import { runContainer } from "../packages/cli/src/engine/run-container.ts";
+import { compareWithBaseline, DEFAULT_BASELINE } from "./bench-baseline.ts";
 import { benchSqueeze } from "./bench-squeeze.ts";
 
 const ROOT = join(import.meta.dir, "..");
@@ -83,7 +88,7 @@ for (let i = 0; i < Math.min(RUNS, 3); i++) {
     cold.push(
       (
         await timed(async () => {
-          writeContext(inputs, dir);
+          await prepareContext(inputs, dir);
           await buildContext(docker, dir, {
             tag: own,
             labels: { [LABEL]: "1", [LABEL_RUN]: runId },
@@ -164,6 +169,28 @@ for (let i = 0; i < Math.min(RUNS, 3); i++) {
   sweepRuns.push({ ms: r.ms, steps: Math.max(1, r.report.results.length) });
 }
 
+const baselineRev = process.env.BENCH_BASELINE ?? DEFAULT_BASELINE;
+log(`issue 11: the five original categories against ${baselineRev}, on the probes both have...`);
+const baseline = await compareWithBaseline(
+  ROOT,
+  baselineRev,
+  RUNS,
+  { ...process.env, NO_COLOR: "1", BRINK_RUN_ID: runId },
+  {
+    exists: (t) =>
+      docker
+        .getImage(t)
+        .inspect()
+        .then(
+          () => true,
+          () => false,
+        ),
+    remove: async (t) => {
+      await docker.getImage(t).remove({ force: true });
+    },
+  },
+);
+
 log("squeeze: memory of a program holding 64 MiB...");
 const squeeze = await benchSqueeze(Math.min(RUNS, 3));
 
@@ -193,6 +220,14 @@ The floor: start the probe image with \`bun -e 0\`, network none (create, start,
 | cold image build (offline, FROM scratch) | ${f(median(cold))} | ${goal(median(cold), 5000, " ms")} |
 | peak memory (max RSS) of the brink process during the suite | ${peakMiB.toFixed(0)} MiB | ${goal(peakMiB, 100, " MiB")} |
 | \`brink squeeze --fence memory -- bun squeeze-hold.ts 64\` (issue 13) | ${squeeze.runs} runs (at most ${squeeze.maxRuns}), ${f(squeeze.ms)} | goal 12 runs, 5 s: ${squeeze.maxRuns <= 12 && squeeze.ms <= 5000 ? "met" : "**missed**"} |
+
+## One process per probe (issue 11): the warm suite at most 15% slower
+
+${
+  "skipped" in baseline
+    ? `Not measured: ${baseline.skipped} (BENCH_BASELINE=${baseline.rev}).`
+    : `The five original categories, warm, on the ${baseline.probes} probes both versions have (\`brink run --probe\` here), alternately, medians of ${RUNS}: before (${baseline.rev}, every probe in one shared process) **${f(baseline.oldMs)}**, now **${f(baseline.newMs)}**: ${goal(baseline.newMs / baseline.oldMs, 1.15)}.${baseline.oldOnly.length ? ` Only in ${baseline.rev}: ${baseline.oldOnly.join(", ")}.` : ""}`
+}
 
 ## Each category alone (whole command)
 

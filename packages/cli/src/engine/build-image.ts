@@ -36,6 +36,18 @@ export function writeContext(inputs: ImageInputs, dir: string): void {
 }
 
 /**
+ * Writes the build context of `inputs` into `dir` and bundles the probe host there: all an
+ * image build needs before the engine gets the context.
+ *
+ * @example
+ * await prepareContext(collectImageInputs(), dir);
+ */
+export async function prepareContext(inputs: ImageInputs, dir: string): Promise<void> {
+  writeContext(inputs, dir);
+  await bundleProbeHost(dir);
+}
+
+/**
  * Builds an image from a context directory. Build errors come back inside the output, not
  * as err, so the output is searched for them; aborting abandons the build.
  *
@@ -97,8 +109,7 @@ export async function ensureImage(
   options.onBuild?.();
   const dir = mkdtempSync(join(tmpdir(), "brink-image-"));
   try {
-    writeContext(inputs, dir);
-    await bundleProbeHost(dir);
+    await prepareContext(inputs, dir);
     const labels = { [LABEL]: "1", [LABEL_RUN]: options.runId, [LABEL_INPUTS]: inputs.hash };
     await buildContext(docker, dir, { tag: inputs.tag, labels }, options.signal);
   } catch (e) {
