@@ -28,7 +28,7 @@ test("the image's probe host bundle lists what the sources list, and finds the w
     { ...inputs, files: inputs.files.filter((f) => f.dest.startsWith("rootfs/node_modules/")) },
     dir,
   );
-  await bundleProbeHost(dir);
+  await bundleProbeHost(inputs, dir);
   const src = join(dir, "rootfs/node_modules/@brink/probes/src");
   const bundle = join(src, PROBE_HOST_BUNDLE);
   expect(existsSync(bundle)).toBe(true);
@@ -55,4 +55,21 @@ test("the image's probe host bundle lists what the sources list, and finds the w
     "memory-worker.ts",
   ]);
   for (const w of workers) expect(existsSync(join(beside, w))).toBe(true);
+});
+
+test("the same inputs bundle to the same bytes (the engine's layer cache depends on it)", async () => {
+  const inputs = collectImageInputs();
+  const bundleIn = async () => {
+    const to = mkdtempSync(join(dir, "again-"));
+    await bundleProbeHost(inputs, to);
+    const beside = join(to, "rootfs/node_modules/@brink/probes/src", PROBE_HOST_BUNDLE, "..");
+    return Object.fromEntries(
+      readdirSync(beside)
+        .sort()
+        .map((f) => [f, readFileSync(join(beside, f), "utf8")]),
+    );
+  };
+  const [a, b] = [await bundleIn(), await bundleIn()];
+  expect(Object.keys(a).length).toBeGreaterThan(1);
+  expect(a).toEqual(b);
 });

@@ -44,7 +44,7 @@ export function writeContext(inputs: ImageInputs, dir: string): void {
  */
 export async function prepareContext(inputs: ImageInputs, dir: string): Promise<void> {
   writeContext(inputs, dir);
-  await bundleProbeHost(dir);
+  await bundleProbeHost(inputs, dir);
 }
 
 /**
