@@ -1,10 +1,9 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
-import type Docker from "dockerode";
 import { BrinkError } from "../errors.ts";
 import { bundleProbeHost } from "./bundle-probe-host.ts";
+import type { DockerApi as Docker } from "./docker-api.ts";
 import {
   collectImageInputs,
   type ImageBase,
@@ -60,28 +59,24 @@ export async function buildContext(
   image: { tag: string; labels: Record<string, string> },
   signal?: AbortSignal,
 ): Promise<void> {
-  // The context is packed with tar(1): dockerode's own packer skipped nested directories.
+  // The context is packed with tar(1), streamed as it is made.
   const tar = Bun.spawn(["tar", "-cf", "-", "-C", dir, "."], { stdout: "pipe", stderr: "pipe" });
-  const stream = await docker.buildImage(Readable.fromWeb(tar.stdout as never), {
-    t: image.tag,
-    rm: true,
-    forcerm: true,
-    labels: image.labels,
-  });
   // Interrupted: stop feeding the context and drop the connection, so the engine abandons
   // the build instead of finishing and tagging it.
+  const dropped = new AbortController();
   const stop = () => {
     tar.kill();
-    (stream as NodeJS.ReadableStream & { destroy?: (e?: Error) => void }).destroy?.(
-      new Error("interrupted"),
-    );
+    dropped.abort(signal?.reason);
   };
   if (signal?.aborted) stop();
   signal?.addEventListener("abort", stop, { once: true });
-  const output = await new Promise<Array<{ error?: string; errorDetail?: { message?: string } }>>(
-    (resolve, reject) =>
-      docker.modem.followProgress(stream, (err, out) => (err ? reject(err) : resolve(out))),
-  );
+  const output = await docker
+    .buildImage(
+      tar.stdout,
+      { t: image.tag, rm: true, forcerm: true, labels: image.labels },
+      dropped.signal,
+    )
+    .finally(() => signal?.removeEventListener("abort", stop));
   if ((await tar.exited) !== 0)
     throw new Error(`tar failed: ${await new Response(tar.stderr).text()}`);
   const failed = output.find((o) => o.error || o.errorDetail);

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import Docker from "dockerode";
 import { BrinkError } from "../errors.ts";
+import { DockerApi as Docker } from "./docker-api.ts";
 
 /** Where an engine was found. */
 export interface EngineEndpoint {
@@ -28,11 +28,8 @@ function fromHost(host: string): Docker {
   const url = new URL(host);
   if (url.protocol === "unix:") return new Docker({ socketPath: url.pathname });
   if (url.protocol === "tcp:" || url.protocol === "http:" || url.protocol === "https:") {
-    return new Docker({
-      host: url.hostname,
-      port: Number(url.port) || 2375,
-      protocol: url.protocol === "https:" ? "https" : "http",
-    });
+    const scheme = url.protocol === "https:" ? "https" : "http";
+    return new Docker({ baseUrl: `${scheme}://${url.hostname}:${Number(url.port) || 2375}` });
   }
   throw new BrinkError(
     "ENGINE_UNREACHABLE",

@@ -1,5 +1,5 @@
 import { brinkHostname, fenceEnvName, newBrinkToken } from "@brink/guard";
-import type Docker from "dockerode";
+import type { ContainerCreateOptions } from "./docker-api.ts";
 import { nprocUlimit } from "./host-nproc.ts";
 import { LABEL, LABEL_RUN, ownerLabels } from "./labels.ts";
 
@@ -13,7 +13,7 @@ export interface Limits {
   cpus: number;
 }
 
-/** What brink asks the engine for, before it becomes dockerode's create options. */
+/** What brink asks the engine for, before it becomes the engine's create options. */
 export interface ContainerSpec {
   image: string;
   runId: string;
@@ -52,7 +52,7 @@ export const SHM_BYTES = 2 ** 20;
  * @example
  * await docker.createContainer(createOptions({ image, runId, cmd: ["-e", "0"], limits }));
  */
-export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
+export function createOptions(spec: ContainerSpec): ContainerCreateOptions {
   const { limits } = spec;
   // The guard opens only where hostname === "brink-" + BRINK_TOKEN: environment variables
   // or a /.dockerenv alone never prove a process runs in a container brink started.

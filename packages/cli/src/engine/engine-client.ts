@@ -1,5 +1,5 @@
-import type Docker from "dockerode";
 import type { ContainerSpec } from "./container-spec.ts";
+import type { DockerApi as Docker } from "./docker-api.ts";
 import { type ContainerExit, type ContainerIO, runContainer } from "./run-container.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import type Docker from "dockerode";
+import type { DockerApi as Docker } from "./docker-api.ts";
 import { LABEL, LABEL_INPUTS, LABEL_RUN } from "./labels.ts";
 import { judgeRun, type LivenessContext } from "./liveness.ts";
 import { processStartMs } from "./process-start.ts";

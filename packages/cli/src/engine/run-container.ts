@@ -1,7 +1,7 @@
 import { StringDecoder } from "node:string_decoder";
-import type Docker from "dockerode";
 import { type ContainerSpec, createOptions } from "./container-spec.ts";
 import { demux } from "./demux.ts";
+import type { Container, DockerApi as Docker, EngineStream } from "./docker-api.ts";
 import { engineError } from "./engine-error.ts";
 import { liveContainers } from "./live-containers.ts";
 
@@ -109,7 +109,7 @@ function lineSplitter(onLine: (l: string) => void): { push(s: string): void; end
  * Pumps an attach stream into `io` one frame at a time, awaiting a handler's promise before
  * reading on, so a slow reader slows the container instead of filling brink's memory.
  */
-function pump(stream: NodeJS.ReadableStream, io: ContainerIO) {
+function pump(stream: EngineStream, io: ContainerIO) {
   const lines = lineSplitter((l) => io.onLine?.(l));
   // Decoders keep a character split across two chunks whole.
   const outText = new StringDecoder("utf8");
@@ -117,7 +117,7 @@ function pump(stream: NodeJS.ReadableStream, io: ContainerIO) {
   const state = { lastData: performance.now(), waiting: false };
   const done = (async () => {
     try {
-      for await (const f of demux(stream as AsyncIterable<Buffer>)) {
+      for await (const f of demux(stream)) {
         state.lastData = performance.now();
         state.waiting = true;
         if (f.stream === "stdout") {
@@ -148,7 +148,7 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
  * answering. (Under Bun, a wait whose connection the engine dropped never settles: once the
  * output has ended and the wait has not answered, the engine is asked directly.)
  */
-async function waitForExit(container: Docker.Container, outputEnded: Promise<void>) {
+async function waitForExit(container: Container, outputEnded: Promise<void>) {
   const waiting = container.wait().then((w) => (w as { StatusCode: number }).StatusCode);
   waiting.catch(() => {}); // settled below, or abandoned when the engine is gone
   await Promise.race([waiting, outputEnded]);
@@ -173,7 +173,7 @@ export async function runContainer(
   spec: ContainerSpec,
   io: ContainerIO = {},
 ): Promise<ContainerExit> {
-  let container: Docker.Container;
+  let container: Container;
   try {
     container = await docker.createContainer(createOptions(spec));
   } catch (e) {
@@ -186,14 +186,9 @@ export async function runContainer(
     container.kill().catch(() => {});
   };
   const started = performance.now();
-  let stream: NodeJS.ReadableStream | undefined;
+  let stream: EngineStream | undefined;
   try {
-    stream = (await container.attach({
-      stream: true,
-      stdout: true,
-      stderr: true,
-      hijack: false,
-    })) as NodeJS.ReadableStream;
+    stream = await container.attach({ stdout: true, stderr: true });
     const output = pump(stream, io);
     try {
       await container.start();
@@ -215,7 +210,7 @@ export async function runContainer(
       ]);
       if (ended) break;
     }
-    (stream as { destroy?: () => void }).destroy?.();
+    stream.destroy();
     await Promise.race([output.done, Bun.sleep(500)]);
     const info = await container.inspect();
     const exitCode = info.State.ExitCode ?? status;
@@ -230,7 +225,7 @@ export async function runContainer(
     throw engineError(e, "a container ran");
   } finally {
     io.signal?.removeEventListener("abort", onAbort);
-    (stream as { destroy?: () => void } | undefined)?.destroy?.();
+    stream?.destroy();
     await container.remove({ force: true, v: true }).catch(() => {});
     forget();
   }

@@ -1,9 +1,9 @@
 import { relative } from "node:path";
-import type { Category, ProbeResult } from "@brink/probes";
-import type Docker from "dockerode";
+import type { Category, ProbeResult } from "@brink/probes/host";
 import { CATEGORY_DEFAULTS } from "../args/limits.ts";
 import type { Plan } from "../args/plan.ts";
 import type { ContainerSpec, Limits } from "../engine/container-spec.ts";
+import type { DockerApi as Docker } from "../engine/docker-api.ts";
 import { runContainer } from "../engine/run-container.ts";
 import { runBatch } from "./batch.ts";
 import type { ProbeInfo } from "./probe-info.ts";

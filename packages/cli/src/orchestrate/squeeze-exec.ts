@@ -1,6 +1,6 @@
 import { StringDecoder } from "node:string_decoder";
-import type Docker from "dockerode";
 import { demux } from "../engine/demux.ts";
+import type { Container, EngineStream, Exec } from "../engine/docker-api.ts";
 import { engineError } from "../engine/engine-error.ts";
 
 /** How one process run inside a live container ended, as the engine says. */
@@ -62,24 +62,20 @@ function tail() {
  * const end = await runExec(container, ["bun", "parse.ts"], { timeoutMs: 30_000, kill });
  */
 export async function runExec(
-  container: Docker.Container,
+  container: Container,
   argv: string[],
   options: { timeoutMs: number; kill: (why: string) => Promise<void>; signal?: AbortSignal },
 ): Promise<ExecEnd> {
   const started = performance.now();
-  let exec: Docker.Exec;
-  let stream: NodeJS.ReadableStream;
+  let exec: Exec;
+  let stream: EngineStream;
   try {
     exec = await within(
       container.exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, Tty: false }),
       ENGINE_CALL_MS,
       "creating an exec",
     );
-    stream = (await within(
-      exec.start({ hijack: false, Detach: false }),
-      ENGINE_CALL_MS,
-      "starting an exec",
-    )) as unknown as NodeJS.ReadableStream;
+    stream = await within(exec.start(), ENGINE_CALL_MS, "starting an exec");
   } catch (e) {
     throw engineError(e, "starting the command in its container");
   }
@@ -87,8 +83,7 @@ export async function runExec(
   const err = tail();
   const reading = (async () => {
     try {
-      for await (const f of demux(stream as AsyncIterable<Buffer>))
-        (f.stream === "stdout" ? out : err).push(f.data);
+      for await (const f of demux(stream)) (f.stream === "stdout" ? out : err).push(f.data);
     } catch {
       // the stream broke (container killed, engine gone): what arrived is kept
     }
@@ -111,7 +106,7 @@ export async function runExec(
       const info = await within(exec.inspect(), ENGINE_CALL_MS, "inspecting an exec");
       if (!info.Running) {
         await Promise.race([reading, Bun.sleep(OUTPUT_GRACE_MS)]);
-        (stream as { destroy?: () => void }).destroy?.();
+        stream.destroy();
         return {
           exitCode: typeof info.ExitCode === "number" ? info.ExitCode : null,
           timedOut,
@@ -127,6 +122,6 @@ export async function runExec(
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", onAbort);
-    (stream as { destroy?: () => void }).destroy?.();
+    stream.destroy();
   }
 }

@@ -1,5 +1,5 @@
-import type Docker from "dockerode";
 import { createOptions, type Limits } from "../engine/container-spec.ts";
+import type { Container, DockerApi as Docker } from "../engine/docker-api.ts";
 import { engineError } from "../engine/engine-error.ts";
 import { liveContainers } from "../engine/live-containers.ts";
 import { ENGINE_CALL_MS, type ExecEnd, runExec, within } from "./squeeze-exec.ts";
@@ -58,7 +58,7 @@ export async function runTry(
   if (signal.aborted) return null;
   // The holder is one task of its own: pids counts it on top of what `brink exec` would.
   const limits = { ...spec.limits, pids: spec.limits.pids + 1 };
-  let container: Docker.Container;
+  let container: Container;
   try {
     container = await within(
       docker.createContainer(
