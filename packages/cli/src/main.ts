@@ -5,31 +5,24 @@
  */
 
 import { didYouMean } from "./args/did-you-mean.ts";
-import { cleanCommand } from "./commands/clean.ts";
-import { doctorCommand } from "./commands/doctor.ts";
-import { execCommand } from "./commands/exec.ts";
 import { HELP } from "./commands/help.ts";
-import { initCommand } from "./commands/init.ts";
-import { listCommand } from "./commands/list.ts";
 import { explainUsage } from "./commands/parse.ts";
-import { runCommand } from "./commands/run.ts";
-import { squeezeCommand } from "./commands/squeeze.ts";
-import { sweepCommand } from "./commands/sweep.ts";
 import { BrinkError } from "./errors.ts";
 import { VERSION } from "./version.ts";
-import { runWizard } from "./wizard/wizard.ts";
 
 /** brink's commands: each takes its arguments (after the command) and returns the exit code. */
+// Each command's code is imported when it runs: `brink exec` does not load the wizard,
+// the reports or the sweep (every command starts faster).
 export const COMMANDS: Record<string, (args: string[], ui: { color: boolean }) => Promise<number>> =
   {
-    run: runCommand,
-    exec: (args) => execCommand(args),
-    sweep: (args) => sweepCommand(args),
-    squeeze: squeezeCommand,
-    init: (args) => initCommand(args),
-    list: listCommand,
-    doctor: doctorCommand,
-    clean: (args) => cleanCommand(args),
+    run: async (args, ui) => (await import("./commands/run.ts")).runCommand(args, ui),
+    exec: async (args) => (await import("./commands/exec.ts")).execCommand(args),
+    sweep: async (args) => (await import("./commands/sweep.ts")).sweepCommand(args),
+    squeeze: async (args, ui) => (await import("./commands/squeeze.ts")).squeezeCommand(args, ui),
+    init: async (args) => (await import("./commands/init.ts")).initCommand(args),
+    list: async (args, ui) => (await import("./commands/list.ts")).listCommand(args, ui),
+    doctor: async (args, ui) => (await import("./commands/doctor.ts")).doctorCommand(args, ui),
+    clean: async (args) => (await import("./commands/clean.ts")).cleanCommand(args),
   };
 
 /** Colour: off with NO_COLOR, --no-color, or when stderr is not a terminal. */
@@ -67,7 +60,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (!command) {
-    if (process.stdin.isTTY && process.stdout.isTTY) return runWizard({ color });
+    if (process.stdin.isTTY && process.stdout.isTTY)
+      return (await import("./wizard/wizard.ts")).runWizard({ color });
     process.stderr.write(
       `${HELP.main}\n\nbrink: no command given and no terminal for the wizard; use e.g. brink run\n`,
     );

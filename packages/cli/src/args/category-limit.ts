@@ -1,4 +1,4 @@
-import { CATEGORIES, CATEGORY_FENCE, type Category } from "@brink/probes";
+import { CATEGORIES, CATEGORY_FENCE, type Category } from "@brink/probes/host";
 import type { Limits } from "../engine/container-spec.ts";
 
 /**

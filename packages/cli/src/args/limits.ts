@@ -1,4 +1,4 @@
-import type { Category } from "@brink/probes";
+import type { Category } from "@brink/probes/host";
 import type { Limits } from "../engine/container-spec.ts";
 import { BrinkError } from "../errors.ts";
 import { formatSize, parseCount, parseCpus, parseSize } from "./units.ts";

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { relative, resolve } from "node:path";
-import { CATEGORIES, type Category } from "@brink/probes";
+import { CATEGORIES, type Category } from "@brink/probes/host";
 import type { Limits } from "../engine/container-spec.ts";
 import { BrinkError } from "../errors.ts";
 import { didYouMean } from "./did-you-mean.ts";

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import type { Category, ProbeResult } from "@brink/probes";
+import type { Category, ProbeResult } from "@brink/probes/host";
 import { DEFAULT_LIMITS } from "../args/limits.ts";
 import { openRunScope } from "../engine/run-scope.ts";
 import { runBatch } from "../orchestrate/batch.ts";

@@ -1,4 +1,4 @@
-import { CATEGORIES } from "@brink/probes";
+import { CATEGORIES } from "@brink/probes/host";
 
 /** Where option descriptions start, in every section of every command's help. */
 const COLUMN = 22;

@@ -1,4 +1,4 @@
-import type { Category } from "@brink/probes";
+import type { Category } from "@brink/probes/host";
 import { VERSION } from "../version.ts";
 
 /** The GitHub repository whose root holds brink's action (action.yml). */

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { Category } from "@brink/probes";
+import type { Category } from "@brink/probes/host";
 import { BrinkError } from "../errors.ts";
 import {
   SCRIPT_COMMAND,

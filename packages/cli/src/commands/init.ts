@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { CATEGORIES, type Category } from "@brink/probes";
+import { CATEGORIES, type Category } from "@brink/probes/host";
 import * as p from "@clack/prompts";
 import { parseCategories, resolveProject } from "../args/plan.ts";
 import { BrinkError } from "../errors.ts";

@@ -1,4 +1,4 @@
-import { CATEGORIES } from "@brink/probes";
+import { CATEGORIES } from "@brink/probes/host";
 import { didYouMean } from "../args/did-you-mean.ts";
 import { BrinkError } from "../errors.ts";
 import { HELP } from "./help.ts";

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { CATEGORIES } from "@brink/probes";
+import { CATEGORIES } from "@brink/probes/host";
 import { didYouMean } from "../args/did-you-mean.ts";
 import { LIMIT_OPTIONS, LIMIT_PARSERS, limitsFromFlags } from "../args/limits.ts";
 import {

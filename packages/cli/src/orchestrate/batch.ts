@@ -1,5 +1,5 @@
 import type { FenceSummary } from "@brink/guard";
-import type { ProbeResult } from "@brink/probes";
+import type { ProbeResult } from "@brink/probes/host";
 import type { ContainerSpec } from "../engine/container-spec.ts";
 import type { ContainerExit, ContainerIO } from "../engine/run-container.ts";
 import { type ContainerEvents, readContainerEvents } from "./container-events.ts";

@@ -1,5 +1,5 @@
 import { type FenceSummary, NO_FENCES } from "@brink/guard";
-import type { ProbeResult } from "@brink/probes";
+import type { ProbeResult } from "@brink/probes/host";
 import { channelReader, type RunnerEvent, validateEvent } from "@brink/probes/host";
 import type { ProbeInfo } from "./probe-info.ts";
 

@@ -1,4 +1,4 @@
-import type { ProbeResult } from "@brink/probes";
+import type { ProbeResult } from "@brink/probes/host";
 import { inCategoryOrder } from "../args/category-limit.ts";
 import type { Plan } from "../args/plan.ts";
 import { formatSize } from "../args/units.ts";

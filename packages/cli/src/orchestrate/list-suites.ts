@@ -1,5 +1,5 @@
 import { relative } from "node:path";
-import type { ProbeMeta } from "@brink/probes";
+import type { ProbeMeta } from "@brink/probes/host";
 import { channelReader, validateEvent } from "@brink/probes/host";
 import type { ContainerSpec, Limits } from "../engine/container-spec.ts";
 import { BrinkError } from "../errors.ts";

@@ -1,4 +1,4 @@
-import type { Category, Expectation, ProbeMeta } from "@brink/probes";
+import type { Category, Expectation, ProbeMeta } from "@brink/probes/host";
 import { builtinProbes } from "@brink/probes/suite";
 import { DEFAULT_LIMITS } from "../args/limits.ts";
 import { type ProjectAccess, projectAccess } from "../engine/project-access.ts";

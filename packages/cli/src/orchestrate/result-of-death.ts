@@ -1,5 +1,5 @@
 import type { FenceSummary } from "@brink/guard";
-import type { ProbeResult } from "@brink/probes";
+import type { ProbeResult } from "@brink/probes/host";
 import type { ContainerExit } from "../engine/run-container.ts";
 import type { ProbeInfo } from "./probe-info.ts";
 

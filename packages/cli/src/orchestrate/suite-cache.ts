@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import type { ProbeMeta } from "@brink/probes";
+import type { ProbeMeta } from "@brink/probes/host";
 
 const transpiler = new Bun.Transpiler({ loader: "tsx" });
 

@@ -1,4 +1,4 @@
-import type { ProbeResult } from "@brink/probes";
+import type { ProbeResult } from "@brink/probes/host";
 import { resultsOf } from "./normalize-result.ts";
 import { recoveryTimes } from "./recovery.ts";
 import type { Report } from "./report.ts";

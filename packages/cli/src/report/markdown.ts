@@ -1,4 +1,4 @@
-import { CATEGORIES, type ProbeResult } from "@brink/probes";
+import { CATEGORIES, type ProbeResult } from "@brink/probes/host";
 import { escapeControls } from "./escape.ts";
 import { resultsOf } from "./normalize-result.ts";
 import { recoveryTimes } from "./recovery.ts";

@@ -1,5 +1,5 @@
 import { NO_FENCES } from "@brink/guard";
-import type { Category, Expectation, Observed, ProbeResult, Status } from "@brink/probes";
+import type { Category, Expectation, Observed, ProbeResult, Status } from "@brink/probes/host";
 import { clip, jsonSafe, nonNegative, toText } from "./text.ts";
 
 /** The statuses brink knows; any other counts as `error`. */

@@ -1,4 +1,4 @@
-import type { Category, ProbeResult } from "@brink/probes";
+import type { Category, ProbeResult } from "@brink/probes/host";
 import { cleanTerminalText } from "./escape.ts";
 import { type palette, resultLine, statusWord } from "./terminal.ts";
 import { clip, toText } from "./text.ts";

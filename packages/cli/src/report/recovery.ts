@@ -1,4 +1,4 @@
-import type { ProbeResult } from "@brink/probes";
+import type { ProbeResult } from "@brink/probes/host";
 
 /** One recovery time: a result whose probe recorded `observed.recoveryMs`. */
 export interface RecoveryTime {

@@ -1,4 +1,4 @@
-import type { ProbeResult, Status } from "@brink/probes";
+import type { ProbeResult, Status } from "@brink/probes/host";
 import { knownStatus, type NotRun, normalizeResult, notRunResults } from "./normalize-result.ts";
 import { type RecoveryTime, recoveryTimes } from "./recovery.ts";
 import { nonNegative, toText } from "./text.ts";

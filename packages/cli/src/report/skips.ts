@@ -1,4 +1,4 @@
-import type { ProbeResult } from "@brink/probes";
+import type { ProbeResult } from "@brink/probes/host";
 import { clip, toText } from "./text.ts";
 
 /** A skip the runner decided because the probe's fence was not in force in its container. */

@@ -1,4 +1,4 @@
-import type { ProbeResult } from "@brink/probes";
+import type { ProbeResult } from "@brink/probes/host";
 import pc from "picocolors";
 import { cleanTerminalLines, cleanTerminalText } from "./escape.ts";
 import { knownStatus, resultsOf } from "./normalize-result.ts";

@@ -1,4 +1,4 @@
-import type { ProbeResult } from "@brink/probes";
+import type { ProbeResult } from "@brink/probes/host";
 import { toText } from "./text.ts";
 
 /**

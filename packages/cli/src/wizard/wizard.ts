@@ -1,4 +1,4 @@
-import { CATEGORIES, type Category } from "@brink/probes";
+import { CATEGORIES, type Category } from "@brink/probes/host";
 import * as p from "@clack/prompts";
 import { limitOf, limitsNeeded } from "../args/category-limit.ts";
 import { commandLineOf } from "../args/command-line.ts";
