@@ -126,13 +126,18 @@ async function answerError(r: Response, what: string): Promise<Error> {
   });
 }
 
-/** A response body as an EngineStream; `destroy` aborts the request. */
+/** A response body as an EngineStream; `destroy` aborts the request and ends the stream. */
 function streamOf(r: Response, abort: AbortController): EngineStream {
   const body = r.body;
   return {
     async *[Symbol.asyncIterator]() {
       if (!body) return;
-      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) yield chunk;
+      try {
+        for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) yield chunk;
+      } catch (e) {
+        // destroy() ends it quietly; anything else (the engine went away) is the reader's
+        if (!abort.signal.aborted) throw e;
+      }
     },
     destroy() {
       abort.abort();
