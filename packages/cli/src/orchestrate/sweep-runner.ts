@@ -65,6 +65,13 @@ async function sweepKeys(
   run: (k: number) => Promise<StepResult | null>,
   isEnd: (r: StepResult) => boolean,
   first?: () => Promise<void>,
+  /**
+   * The last key worth starting before more is known (e.g. the run with no fault made 5
+   * calls: N = 6 ends the sweep, N = 7 could only matter if N = 6 failed a call). A key past
+   * it waits for a step in flight to finish, then it is asked again; with nothing in flight
+   * it starts. Speculation beyond the end only costs containers.
+   */
+  worthStarting: () => number = () => Number.POSITIVE_INFINITY,
 ): Promise<KeysEnd> {
   const keyAt = (i: number) => (Array.isArray(keys) ? (keys[i] ?? null) : keys(i));
   const done = new Map<number, SweepRow>();
@@ -73,6 +80,17 @@ async function sweepKeys(
   let error: unknown = null;
   let i = 0;
   let emitted = 0;
+  let inFlight = 0;
+  let settled: () => void = () => {};
+  let oneSettles = new Promise<void>((r) => {
+    settled = r;
+  });
+  const stepEnded = () => {
+    settled();
+    oneSettles = new Promise<void>((r) => {
+      settled = r;
+    });
+  };
   const flush = () => {
     for (;;) {
       const k = started[emitted];
@@ -88,14 +106,22 @@ async function sweepKeys(
       if (error || ctx.signal.aborted) return;
       const k = keyAt(i);
       if (k === null || (endAt !== null && k >= endAt)) return;
+      if (k > worthStarting() && inFlight > 0) {
+        await oneSettles;
+        continue;
+      }
       i++;
       started.push(k);
       let r: StepResult | null;
+      inFlight++;
       try {
         r = await run(k);
       } catch (e) {
         error ??= e;
         return;
+      } finally {
+        inFlight--;
+        stepEnded();
       }
       if (r === null) return;
       if (isEnd(r)) endAt = Math.min(endAt ?? k, k);
@@ -106,10 +132,14 @@ async function sweepKeys(
   const slots = Array.from({ length: Math.max(1, ctx.plan.concurrency) }, (_, s) =>
     s === 0 && first
       ? async () => {
+          inFlight++;
           try {
             await first();
           } catch (e) {
             error ??= e;
+          } finally {
+            inFlight--;
+            stepEnded();
           }
           await worker();
         }
@@ -131,10 +161,13 @@ async function sweepKeys(
 async function sweepCalls(ctx: Ctx, f: Fault, st: FaultSweep): Promise<void> {
   const fault = faultName(f);
   let most = 0;
+  // The largest N whose run failed a call: the program got that far with no fault before it.
+  let reached = 0;
   const run = async (n: number, baseline = false) => {
     const r = await runStep(ctx.session, ctx.mount, ctx.plan, { fault, n, baseline }, ctx.signal);
     if (r?.kind === "step") {
       most = Math.max(most, r.step.calls);
+      if (r.step.injectedCount > 0) reached = Math.max(reached, n);
       st.threads = Math.max(st.threads ?? 0, r.step.threads);
     }
     return r;
@@ -154,6 +187,11 @@ async function sweepCalls(ctx: Ctx, f: Fault, st: FaultSweep): Promise<void> {
     (n) => run(n),
     (r) => r.kind === "step" && r.step.injectedCount === 0,
     baseline,
+    // Past the calls of the run with no fault (or the furthest N that still failed one), a
+    // run most likely just ends the sweep: one such run at a time, not one per slot. Only
+    // the speculation waits; every N still runs until one has nothing left to fail.
+    () =>
+      typeof st.calls === "number" ? Math.max(st.calls, reached) + 1 : Number.POSITIVE_INFINITY,
   );
   st.calls ??= most || null;
   st.notRun = end.unfinished;
