@@ -70,7 +70,14 @@ async function cli(args: string[], json = true, ok = [0]) {
     : (p.resourceUsage()?.maxRSS ?? 0);
   rmSync(file, { force: true });
   rmSync(rssFile, { force: true });
-  if (!ok.includes(code)) throw new Error(`brink ${args.join(" ")} exited ${code}`);
+  if (!ok.includes(code)) {
+    const bad = ((report?.results ?? []) as { id: string; status: string; message: string }[])
+      .filter((r) => r.status !== "pass")
+      .map((r) => `${r.id} ${r.status}: ${r.message}`);
+    throw new Error(
+      `brink ${args.join(" ")} exited ${code}${bad.length ? `:\n${bad.join("\n")}` : ""}`,
+    );
+  }
   return { ms, maxRss, report };
 }
 
