@@ -7,7 +7,7 @@ import { limitOf, limitsNeeded } from "../src/args/category-limit.ts";
 import { commandLineOf, runArgsOf } from "../src/args/command-line.ts";
 import { didYouMean } from "../src/args/did-you-mean.ts";
 import { invocationIn } from "../src/args/invocation.ts";
-import { limitsFromFlags, parseLimit } from "../src/args/limits.ts";
+import { COMMAND_MINIMUM, limitsFromFlags, parseLimit, SWEEP_MINIMUM } from "../src/args/limits.ts";
 import { shellLine, shellQuote } from "../src/args/shell-quote.ts";
 import { formatSize, parseCount, parseCpus, parseDuration, parseSize } from "../src/args/units.ts";
 import { diskWithinMemory } from "../src/commands/exec.ts";
@@ -64,12 +64,26 @@ describe("limits a fence can hold (the wizard checks each answer with these)", (
   test.each([
     ["memory", "64", "--memory 64 is 64 bytes: did you mean 64m?"],
     ["disk", "64", "--disk 64 is 64 bytes: did you mean 64m?"],
-    ["memory", "1k", "--memory 1k cannot be honoured: Bun does not start under 32m"],
+    [
+      "memory",
+      "1k",
+      "--memory 1k cannot be honoured: the runner and a probe's process (two Bun processes) need 32m",
+    ],
     ["nofile", "2", "--nofile 2 cannot be honoured: Bun does not start under 32"],
     ["pids", "1", "--pids 1 cannot be honoured: Bun does not start under 16"],
     ["stack", "100000", "--stack 100000 (bytes) cannot be honoured"],
   ] as const)("%s %p: %p", (name, value, says) => {
     expect(() => parseLimit(name, value)).toThrow(says);
+  });
+
+  test("one command of the user's needs less than a run (exec and squeeze: 6m, the engine's least)", () => {
+    expect(parseLimit("memory", "16m", COMMAND_MINIMUM)).toBe(16 * 2 ** 20);
+    expect(() => parseLimit("memory", "4m", COMMAND_MINIMUM)).toThrow(
+      "--memory 4m cannot be honoured: the engine starts no container under 6m",
+    );
+    expect(() => parseLimit("memory", "16m", SWEEP_MINIMUM)).toThrow(
+      "the sweep's driver and the program (two Bun processes) need 32m",
+    );
   });
 
   test("what Bun lives under passes, as the flags give it", () => {

@@ -221,7 +221,10 @@ test("wizard: Enter at the suite file takes the shown default (never the folder)
     erase(s, 4);
     type(s, "1k");
     keys(s, "Enter");
-    await waitFor(s, "--memory 1k cannot be honoured: Bun does not start under 32m");
+    await waitFor(
+      s,
+      "--memory 1k cannot be honoured: the runner and a probe's process (two Bun processes) need 32m",
+    );
     erase(s, 2);
     type(s, "64");
     keys(s, "Enter");

@@ -43,12 +43,34 @@ export const LIMIT_PARSERS: Record<keyof Limits, (value: string) => number> = {
   cpus: (v) => parseCpus("--cpus", v),
 };
 
-/** The least each fence may be for Bun to start inside it. */
-export const MINIMUM: Partial<Record<keyof Limits, number>> = {
-  memory: 32 * MiB,
-  stack: 256 * 1024,
-  nofile: 32,
-  pids: 16,
+/** A floor a fence may not go under, and why, as the error says it. */
+export type Floors = Partial<Record<keyof Limits, { least: number; why: string }>>;
+
+/**
+ * The least each fence may be for `brink run`: the runner and a probe's process, two Bun
+ * processes, live inside the memory fence together.
+ */
+export const MINIMUM: Floors = {
+  memory: { least: 32 * MiB, why: "the runner and a probe's process (two Bun processes) need" },
+  stack: { least: 256 * 1024, why: "Bun does not start under" },
+  nofile: { least: 32, why: "Bun does not start under" },
+  pids: { least: 16, why: "Bun does not start under" },
+};
+
+/** The least for `brink sweep`: its driver and the program, two Bun processes, share the fence. */
+export const SWEEP_MINIMUM: Floors = {
+  ...MINIMUM,
+  memory: { least: 32 * MiB, why: "the sweep's driver and the program (two Bun processes) need" },
+};
+
+/**
+ * The least for one command of the user's (`brink exec`, `squeeze`): Bun alone
+ * starts in ~6 MiB, and the engine starts no container under 6 MiB (squeeze measures below
+ * 32 MiB, so exec must be able to run there too).
+ */
+export const COMMAND_MINIMUM: Floors = {
+  ...MINIMUM,
+  memory: { least: 6 * MiB, why: "the engine starts no container under" },
 };
 
 /** The limits given as sizes (a bare number is bytes). */
@@ -66,7 +88,12 @@ const shown = (name: keyof Limits, n: number) => (SIZES.includes(name) ? formatS
  * @example
  * checkLimit("memory", 64, "64") // throws: --memory 64 is 64 bytes: did you mean 64m?
  */
-export function checkLimit(name: keyof Limits, n: number, raw = String(n)): void {
+export function checkLimit(
+  name: keyof Limits,
+  n: number,
+  raw = String(n),
+  floors: Floors = MINIMUM,
+): void {
   const bare = SIZES.includes(name) && /^\s*\d+(\.\d+)?\s*$/.test(raw);
   if (bare && n < PAGE) {
     throw new BrinkError(
@@ -74,11 +101,12 @@ export function checkLimit(name: keyof Limits, n: number, raw = String(n)): void
       `--${name} ${raw.trim()} is ${n} bytes: did you mean ${raw.trim()}m? (a size without a unit is bytes)`,
     );
   }
-  const min = MINIMUM[name];
-  if (min !== undefined && n < min) {
+  const floor = floors[name];
+  if (floor !== undefined && n < floor.least) {
+    const min = shown(name, floor.least);
     throw new BrinkError(
       "USAGE",
-      `--${name} ${bare ? `${raw.trim()} (bytes)` : shown(name, n)} cannot be honoured: Bun does not start under ${shown(name, min)}; raise --${name} to at least ${shown(name, min)}`,
+      `--${name} ${bare ? `${raw.trim()} (bytes)` : shown(name, n)} cannot be honoured: ${floor.why} ${min}; raise --${name} to at least ${min}`,
     );
   }
 }
@@ -90,15 +118,16 @@ export function checkLimit(name: keyof Limits, n: number, raw = String(n)): void
  * parseLimit("nofile", "64") // 64
  * parseLimit("nofile", "2") // throws: --nofile 2 cannot be honoured: Bun does not start under 32...
  */
-export function parseLimit(name: keyof Limits, value: string): number {
+export function parseLimit(name: keyof Limits, value: string, floors: Floors = MINIMUM): number {
   const n = LIMIT_PARSERS[name](value);
-  checkLimit(name, n, value);
+  checkLimit(name, n, value, floors);
   return n;
 }
 
 /** Checks fences Bun cannot live under. */
-export function checkLimits(limits: Limits): void {
-  for (const name of Object.keys(MINIMUM) as (keyof Limits)[]) checkLimit(name, limits[name]);
+export function checkLimits(limits: Limits, floors: Floors = MINIMUM): void {
+  for (const name of Object.keys(floors) as (keyof Limits)[])
+    checkLimit(name, limits[name], undefined, floors);
 }
 
 /**
@@ -108,11 +137,14 @@ export function checkLimits(limits: Limits): void {
  * @example
  * limitsFromFlags({ memory: "96m" }).memory // 100663296
  */
-export function limitsFromFlags(v: Partial<Record<keyof Limits, string>>): Limits {
+export function limitsFromFlags(
+  v: Partial<Record<keyof Limits, string>>,
+  floors: Floors = MINIMUM,
+): Limits {
   const limits = { ...DEFAULT_LIMITS };
   for (const name of Object.keys(LIMIT_PARSERS) as (keyof Limits)[]) {
     const value = v[name];
-    if (value !== undefined) limits[name] = parseLimit(name, value);
+    if (value !== undefined) limits[name] = parseLimit(name, value, floors);
   }
   return limits;
 }

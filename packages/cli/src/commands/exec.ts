@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import type { FenceSummary } from "@brink/guard";
-import { LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
+import { COMMAND_MINIMUM, LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
 import { resolveProject } from "../args/plan.ts";
 import { shellLine } from "../args/shell-quote.ts";
 import { formatSize, parseDuration } from "../args/units.ts";
@@ -120,7 +120,7 @@ export async function execCommand(argv: string[]): Promise<number> {
   );
   if (!command.length)
     throw new BrinkError("USAGE", "exec needs a command after --, e.g. brink exec -- bun test");
-  const limits = diskWithinMemory(limitsFromFlags(v), v.disk !== undefined);
+  const limits = diskWithinMemory(limitsFromFlags(v, COMMAND_MINIMUM), v.disk !== undefined);
   const timeoutMs = v.timeout === undefined ? null : parseDuration("--timeout", v.timeout);
   const project = resolveProject(v.project);
   if (v.json) checkOutputs({ json: v.json });

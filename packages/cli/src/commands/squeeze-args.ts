@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
+import { COMMAND_MINIMUM, LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
 import { parseConcurrency, resolveProject } from "../args/plan.ts";
 import { parseCount, parseDuration, parseSize } from "../args/units.ts";
 import { BrinkError } from "../errors.ts";
@@ -128,7 +128,7 @@ export function squeezeArgs(argv: string[]): SqueezeArgs {
       "brink squeeze needs a command after --, e.g. brink squeeze --fence memory -- bun parse.ts",
     );
   const fences = parseFences(v.fence);
-  const limits = diskWithinMemory(limitsFromFlags(v), v.disk !== undefined);
+  const limits = diskWithinMemory(limitsFromFlags(v, COMMAND_MINIMUM), v.disk !== undefined);
   if (v.check !== undefined) parseCheck("--check", v.check);
   return {
     command,

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
+import { LIMIT_OPTIONS, limitsFromFlags, SWEEP_MINIMUM } from "../args/limits.ts";
 import { parseConcurrency, resolveProject } from "../args/plan.ts";
 import { parseCount, parseDuration, parseSize } from "../args/units.ts";
 import { diskWithinMemory, splitAtDashes } from "../commands/exec.ts";
@@ -143,7 +143,7 @@ export function sweepPlanFromArgs(argv: string[]): SweepPlan & { json?: string; 
     );
   }
   const faults = parseFaults(v.fault);
-  const limits = diskWithinMemory(limitsFromFlags(v), v.disk !== undefined);
+  const limits = diskWithinMemory(limitsFromFlags(v, SWEEP_MINIMUM), v.disk !== undefined);
   if (v.check !== undefined) parseCheck("--check", v.check);
   for (const p of v.path ?? []) {
     if (!p.startsWith("/"))
