@@ -382,3 +382,16 @@ test.each([
   expect(r.stderr).toContain(says as string);
   expect(r.stderr).not.toMatch(/\n\s+at /);
 });
+
+engineTest("a sweep whose --path no run writes swept nothing: it says so and exits 3", async () => {
+  // The atomic saver writes data.json.tmp and renames it: data.json itself is never written.
+  const r = await sweep("sweep-nothing", [
+    ...["--fault", "write:EIO", "--path", "/scratch/data.json"],
+    ...["--", "bun", `${P}/save-crash.ts`, "atomic"],
+  ]);
+  expect(r.code).toBe(3);
+  expect(r.stderr).toContain("nothing was swept");
+  expect(r.report.results).toEqual([]);
+  expect(r.report.sweeps["write:EIO"]?.note).toContain("the temporary file");
+  expect(await leftovers(r.run)).toBe(0);
+});

@@ -83,5 +83,15 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     throw failure;
   }
   process.stdout.write(sweepTable(report));
-  return sweepExitCode(report);
+  const code = sweepExitCode(report);
+  if (
+    !code &&
+    !report.results.length &&
+    Object.values(report.sweeps).every((x) => x.end === "complete")
+  ) {
+    // A sweep with nothing to fail proved nothing: not a pass (its note says why).
+    process.stderr.write("brink: nothing was swept: no run made a call the fault could fail\n");
+    return 3;
+  }
+  return code;
 }

@@ -209,6 +209,11 @@ async function sweepCalls(ctx: Ctx, f: Fault, st: FaultSweep): Promise<void> {
     st.end = "max";
     st.next = ctx.plan.max + 1;
   }
+  if (st.end === "complete" && !reached && (most === 0 || st.calls === 0)) {
+    // Nothing failed because nothing matched: say so, it is most often the --path.
+    const paths = ctx.plan.paths;
+    st.note = `no run made a matching ${fault.split(":")[0]} call${paths.length ? ` on ${paths.join(", ")}` : ""}, so nothing was swept${paths.length ? "; --path must name the file the calls are made on (for a save through a temporary file and a rename, the temporary file)" : ""}`;
+  }
   if (end.error) throw end.error;
 }
 
