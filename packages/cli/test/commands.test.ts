@@ -81,6 +81,8 @@ test.each([
   // report paths are checked before anything starts
   [["run", "--json", "README.md/brink.json"], "--json README.md/brink.json cannot be written"],
   [["run", "--junit", "packages"], "--junit packages cannot be written (it is a directory)"],
+  // a folder that only looks writable (as root) is found before the run, not after it
+  [["run", "--json", "/proc/brink.json"], "--json /proc/brink.json cannot be written"],
   [
     ["exec", "--json", "README.md/x.json", "--", "true"],
     "--json README.md/x.json cannot be written",

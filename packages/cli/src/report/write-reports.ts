@@ -1,9 +1,12 @@
 import {
   accessSync,
   appendFileSync,
+  closeSync,
   constants,
   existsSync,
   mkdirSync,
+  openSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
@@ -46,6 +49,12 @@ export function unwritable(path: string): string | null {
     while (!existsSync(dir)) dir = dirname(dir);
     if (!statSync(dir).isDirectory()) return `${dir} is not a directory`;
     accessSync(dir, constants.W_OK | constants.X_OK);
+    if (dir === dirname(abs)) {
+      // Its own folder is there: make the file and take it away again, so a folder that
+      // only looks writable (/proc, a read-only mount, as root) is found now, not after the run.
+      closeSync(openSync(abs, "wx"));
+      rmSync(abs, { force: true });
+    }
     return null;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
