@@ -45,7 +45,7 @@ ensure_bun() {
 engine_answers() { command -v docker >/dev/null 2>&1 && timeout 10 docker info >/dev/null 2>&1; }
 
 ensure_engine() {
-  engine_answers && return 0
+  engine_answers && { say "engine is up (already running)"; return 0; }
   if [ -n "${DOCKER_HOST:-}" ]; then
     say "DOCKER_HOST=$DOCKER_HOST does not answer; start that engine or unset DOCKER_HOST"
     exit 3
