@@ -1,3 +1,5 @@
+import { CLASS_BRAND, isBrandedInstance } from "./class-brand.ts";
+
 /** Why the guard refused. */
 export type GuardErrorCode =
   | "NOT_DESTRUCTIVE"
@@ -15,6 +17,11 @@ export type GuardErrorCode =
  * try { ensureFenced() } catch (e) { if (e instanceof GuardError) console.error(e.code, e.message) }
  */
 export class GuardError extends Error {
+  /** The same class across copies of the package (see isBrandedInstance). */
+  static readonly [CLASS_BRAND] = "GuardError";
+  static override [Symbol.hasInstance](v: unknown): boolean {
+    return isBrandedInstance(GuardError, v);
+  }
   override readonly name = "GuardError";
   readonly code: GuardErrorCode;
 

@@ -6,6 +6,7 @@ export {
   readHostname,
 } from "./brink-identity.ts";
 export { cgroupLayout, parseProcCgroup } from "./cgroup.ts";
+export { type BrandedClass, CLASS_BRAND, isBrandedInstance } from "./class-brand.ts";
 export { type CpuThrottling, readCpuThrottling, throttlingSince } from "./cpu-stat.ts";
 export {
   type ContainerInfo,

@@ -1,3 +1,5 @@
+import { CLASS_BRAND, isBrandedInstance } from "@brink/guard";
+
 /** Why a probe-side operation failed. */
 export type ProbeErrorCode =
   | "UNFENCED"
@@ -14,6 +16,11 @@ export type ProbeErrorCode =
  * throw new ProbeError("BAD_OPTION", "fraction 1.5 is not in (0, 1]; pass e.g. 0.9");
  */
 export class ProbeError extends Error {
+  /** The same class across copies of the package (see isBrandedInstance in @brink/guard). */
+  static readonly [CLASS_BRAND] = "ProbeError";
+  static override [Symbol.hasInstance](v: unknown): boolean {
+    return isBrandedInstance(ProbeError, v);
+  }
   override readonly name = "ProbeError";
   readonly code: ProbeErrorCode;
 

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
-import { type CpuThrottling, readCpuThrottling, throttlingSince } from "@brink/guard";
+import { CLASS_BRAND, type CpuThrottling, readCpuThrottling, throttlingSince } from "@brink/guard";
 import { ProbeError } from "../errors.ts";
 import { firstMessage, Pressure } from "./pressure.ts";
 import { positive, requireFence } from "./require-fence.ts";
@@ -32,6 +32,7 @@ const UNIT = 100_000;
 
 /** Worker threads burning the cpu quota until released (or until `ms` passes). */
 export class CpuPressure extends Pressure {
+  static override readonly [CLASS_BRAND] = "CpuPressure";
   readonly #control: Int32Array;
   readonly #counts: Int32Array;
   readonly #start: { wall: number; cpu: NodeJS.CpuUsage; throttling: CpuThrottling };

@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
-import { readDisk } from "@brink/guard";
+import { CLASS_BRAND, readDisk } from "@brink/guard";
 import { ProbeError } from "../errors.ts";
 import { firstMessage, Pressure, split } from "./pressure.ts";
 import { positive, requireFence } from "./require-fence.ts";
@@ -27,6 +27,7 @@ interface WriterReport {
 
 /** Files that fill the disk fence until released (deleted). */
 export class DiskPressure extends Pressure {
+  static override readonly [CLASS_BRAND] = "DiskPressure";
   constructor(
     readonly written: number,
     /** The first error a writer saw (e.g. "ENOSPC"), or null when the target was reached. */

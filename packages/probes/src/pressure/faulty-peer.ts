@@ -1,4 +1,5 @@
 import type { Server, Socket } from "node:net";
+import { CLASS_BRAND } from "@brink/guard";
 import { ProbeError } from "../errors.ts";
 import {
   type FaultSettings,
@@ -59,6 +60,7 @@ interface Conn {
 
 /** A local TCP/HTTP peer that misbehaves on purpose; point your client at `url` (or `port`). */
 export class FaultyPeer extends Pressure {
+  static override readonly [CLASS_BRAND] = "FaultyPeer";
   readonly #conns = new Set<Conn>();
   readonly #stats = { connections: 0, bytesIn: 0, bytesOut: 0, resets: 0, closedByClient: 0 };
   readonly #held: number[] = [];

@@ -1,6 +1,7 @@
 import { closeSync, readlinkSync } from "node:fs";
 import type { Server, Socket } from "node:net";
 import type { Worker } from "node:worker_threads";
+import { CLASS_BRAND } from "@brink/guard";
 import { errorCode, ProbeError } from "../errors.ts";
 import { openUntil } from "./open-until.ts";
 import { firstMessage, Pressure, split } from "./pressure.ts";
@@ -25,6 +26,7 @@ export interface OpenDescriptorsOptions {
 
 /** Descriptors held open. */
 export class FdPressure extends Pressure {
+  static override readonly [CLASS_BRAND] = "FdPressure";
   constructor(
     /** Descriptors opened by this call. */
     readonly opened: number,

@@ -1,5 +1,5 @@
 import type { Worker } from "node:worker_threads";
-import { readMemoryUsage } from "@brink/guard";
+import { CLASS_BRAND, readMemoryUsage } from "@brink/guard";
 import { ProbeError } from "../errors.ts";
 import { firstMessage, Pressure, split } from "./pressure.ts";
 import { positive, requireFence } from "./require-fence.ts";
@@ -23,6 +23,7 @@ interface WorkerReport {
 
 /** Memory held by worker threads. */
 export class MemoryPressure extends Pressure {
+  static override readonly [CLASS_BRAND] = "MemoryPressure";
   constructor(
     readonly requested: number,
     /** Bytes the workers really allocated and touched. */

@@ -1,3 +1,4 @@
+import { CLASS_BRAND } from "@brink/guard";
 import type { Subprocess } from "bun";
 import { errorCode } from "../errors.ts";
 import { Pressure } from "./pressure.ts";
@@ -19,6 +20,7 @@ export interface SpawnProcessesOptions {
 
 /** Processes held alive until released (killed and reaped). */
 export class PidsPressure extends Pressure {
+  static override readonly [CLASS_BRAND] = "PidsPressure";
   constructor(
     readonly spawned: number,
     /** The error that stopped spawning (e.g. "EAGAIN"), or null when the target was reached. */

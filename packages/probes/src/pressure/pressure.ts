@@ -1,10 +1,20 @@
 import type { Worker } from "node:worker_threads";
+import { CLASS_BRAND, isBrandedInstance } from "@brink/guard";
 
 /**
  * A pressure being held. `release()` (or leaving an `await using` block) gives the
  * resource back; releasing twice is harmless.
  */
 export abstract class Pressure implements AsyncDisposable {
+  /**
+   * `instanceof` holds across copies of the package (the image's bundled probe host hands a
+   * suite handles its own copy made): each subclass carries its own `[CLASS_BRAND]`.
+   */
+  static readonly [CLASS_BRAND]: string = "Pressure";
+  static [Symbol.hasInstance](v: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof (MemoryPressure, FdPressure, ...), not always Pressure
+    return isBrandedInstance(this, v);
+  }
   #released: Promise<void> | null = null;
 
   protected abstract free(): Promise<void>;

@@ -1,3 +1,4 @@
+import { CLASS_BRAND } from "@brink/guard";
 import { Pressure } from "./pressure.ts";
 import { requireFence } from "./require-fence.ts";
 
@@ -6,6 +7,7 @@ export type StackShape = "plain" | "mutual" | "large-frames";
 
 /** What a recursion to exhaustion saw. Holds nothing: release() is a no-op. */
 export class StackPressure extends Pressure {
+  static override readonly [CLASS_BRAND] = "StackPressure";
   constructor(
     readonly shape: StackShape,
     /** Depth reached when the error was thrown. */
