@@ -34,6 +34,12 @@ describe("the cpu category's own cpu fence", () => {
       planFromArgs(["--category", "cpu", "--cpus", "2", "--nofile", "64"]).limitsGiven,
     ).toEqual(["nofile", "cpus"]);
   });
+
+  test("--category and --probe repeat: every one counts, not the last", () => {
+    const plan = planFromArgs(["--category", "fd", "--category", "cpu,fd", "--probe", "a.x"]);
+    expect(plan.categories).toEqual(["fd", "cpu"]);
+    expect(planFromArgs(["--probe", "a.x", "--probe", "b.y,a.x"]).probeIds).toEqual(["a.x", "b.y"]);
+  });
 });
 
 const fence = { memory: 1, disk: 2, stack: 3, nofile: 4, pids: 5, cpus: 0.25 };

@@ -10,7 +10,7 @@ import { parseOrUsage } from "./parse.ts";
 const OPTIONS = {
   yes: { type: "boolean", short: "y" },
   force: { type: "boolean" },
-  category: { type: "string" },
+  category: { type: "string", multiple: true },
   project: { type: "string" },
 } as const;
 
@@ -95,7 +95,7 @@ export async function initCommand(argv: string[]): Promise<number> {
     argv,
   );
   const project = resolveProject(v.project);
-  const preset = v.category !== undefined ? parseCategories(v.category) : null;
+  const preset = v.category !== undefined ? parseCategories(v.category.join(",")) : null;
   if (!v.yes) {
     if (process.stdin.isTTY && process.stdout.isTTY) return interactive(project, preset);
     throw new BrinkError(

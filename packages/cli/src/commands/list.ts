@@ -18,7 +18,7 @@ export async function listCommand(argv: string[], ui: { color: boolean }): Promi
       parseArgs({
         args: argv,
         options: {
-          category: { type: "string" },
+          category: { type: "string", multiple: true },
           suite: { type: "string", multiple: true },
           json: { type: "boolean" },
         },
@@ -26,7 +26,7 @@ export async function listCommand(argv: string[], ui: { color: boolean }): Promi
       }),
     argv,
   );
-  const categories = parseCategories(v.category);
+  const categories = parseCategories(v.category?.join(","));
   const project = resolveProject(undefined);
   const suites = resolveSuites(v.suite, project);
   // Listing a suite may start a container (the suite's code never runs on the host): a

@@ -22,8 +22,9 @@ import { parseOrUsage } from "./parse.ts";
 
 /** The flags of `brink run`. */
 export const RUN_OPTIONS = {
-  category: { type: "string" },
-  probe: { type: "string" },
+  // Repeatable: `--probe a --probe b` is `--probe a,b` (not the last one only).
+  category: { type: "string", multiple: true },
+  probe: { type: "string", multiple: true },
   ...LIMIT_OPTIONS,
   suite: { type: "string", multiple: true },
   project: { type: "string" },
@@ -45,8 +46,8 @@ export function planFromArgs(argv: string[]): Plan {
   const limits = limitsFromFlags(v);
   const project = resolveProject(v.project);
   return {
-    categories: parseCategories(v.category),
-    probeIds: parseProbeIds(v.probe),
+    categories: parseCategories(v.category?.join(",")),
+    probeIds: parseProbeIds(v.probe?.join(",")),
     limits,
     limitsGiven: (Object.keys(LIMIT_PARSERS) as (keyof Limits)[]).filter((k) => v[k] !== undefined),
     suites: resolveSuites(v.suite, project),
