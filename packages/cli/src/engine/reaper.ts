@@ -33,11 +33,12 @@ export function hostContext(): LivenessContext {
 export async function findLeftovers(
   docker: Docker,
   ctx: LivenessContext = hostContext(),
+  options: { images?: boolean } = {},
 ): Promise<Leftover[]> {
   const label = [`${LABEL}=1`];
   const [containers, images] = await Promise.all([
     docker.listContainers({ all: true, filters: { label } }),
-    docker.listImages({ filters: { label } }),
+    options.images === false ? [] : docker.listImages({ filters: { label } }),
   ]);
   const out: Leftover[] = [];
   for (const c of containers) {
@@ -109,7 +110,12 @@ export async function removeLeftovers(
  */
 export async function reapDeadRuns(docker: Docker): Promise<number> {
   try {
-    const dead = (await findLeftovers(docker)).filter((x) => !x.kept);
+    // Containers first: listing images costs the engine ~0.5 ms an image on every command
+    // (~50 ms with the hundred an engine gathers), so images are looked at only where a dead
+    // run left a container (a run that died between the two leaves its image to `brink clean`).
+    const ctx = hostContext();
+    let dead = (await findLeftovers(docker, ctx, { images: false })).filter((x) => !x.kept);
+    if (dead.length) dead = (await findLeftovers(docker, ctx)).filter((x) => !x.kept);
     return (await removeLeftovers(docker, dead)).removed;
   } catch {
     return 0;
