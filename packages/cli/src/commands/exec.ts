@@ -6,7 +6,7 @@ import { shellLine } from "../args/shell-quote.ts";
 import { formatSize, parseDuration } from "../args/units.ts";
 import type { Limits } from "../engine/container-spec.ts";
 import { outputSink } from "../engine/output-sink.ts";
-import { projectAccess } from "../engine/project-access.ts";
+import { projectAccess, scanProjectEarly } from "../engine/project-access.ts";
 import type { ContainerExit } from "../engine/run-container.ts";
 import { openRunScope } from "../engine/run-scope.ts";
 import { BrinkError } from "../errors.ts";
@@ -179,6 +179,7 @@ export async function execCommand(argv: string[]): Promise<number> {
     if (rest) await toStderr(rest);
   };
   try {
+    scanProjectEarly(project);
     const session = await scope.session();
     const access = await projectAccess(session, project, {
       writable: v["writable-project"],

@@ -54,6 +54,17 @@ export function firstUnreadable(
   gid: number,
   limit = READABLE_SCAN_LIMIT,
 ): string | null {
+  const walk = unreadableWalk(dir, uid, gid, limit);
+  for (let step = walk.next(); ; step = walk.next()) if (step.done) return step.value;
+}
+
+/** firstUnreadable's walk, one entry a step: the answer is the generator's return value. */
+function* unreadableWalk(
+  dir: string,
+  uid: number,
+  gid: number,
+  limit: number,
+): Generator<void, string | null> {
   const queue = [dir];
   for (let seen = 0; queue.length && seen < limit; seen++) {
     const path = queue.shift() as string;
@@ -65,8 +76,41 @@ export function firstUnreadable(
     if (st.isDirectory()) {
       for (const name of readdirSync(path)) if (name !== ".git") queue.push(join(path, name));
     }
+    yield;
   }
   return null;
+}
+
+/** Walks started ahead of need, by project folder (scanProjectEarly). */
+const early = new Map<string, Promise<string | null>>();
+
+/**
+ * Starts the check projectAccess makes when brink runs as root on a local engine (can the
+ * container's user read the project?) in slices of 500 entries between the engine's
+ * answers, so walking a big project (~15 ms for 20 000 entries) overlaps the session's
+ * calls instead of following them. Errors (a vanished file) come out where it is used.
+ *
+ * @example
+ * scanProjectEarly(project); // then: await scope.session(); await projectAccess(...)
+ */
+export function scanProjectEarly(project: string, invoker: Invoker = currentInvoker()): void {
+  if (containerUser(invoker, false) !== CONTAINER_USER || early.has(project)) return;
+  const walk = unreadableWalk(project, CONTAINER_UID, CONTAINER_GID, READABLE_SCAN_LIMIT);
+  const sliced = async (): Promise<string | null> => {
+    for (let n = 1; ; n++) {
+      const step = walk.next();
+      if (step.done) return step.value;
+      if (n % 500 === 0) await new Promise((r) => setImmediate(r));
+    }
+  };
+  const scan = sliced();
+  scan.catch(() => {});
+  early.set(project, scan);
+}
+
+/** This process's uid and gid. */
+function currentInvoker(): Invoker {
+  return { uid: process.getuid?.(), gid: process.getgid?.() };
 }
 
 /**
@@ -113,7 +157,7 @@ export async function projectAccess(
   project: string,
   options: { writable?: boolean; signal?: AbortSignal; invoker?: Invoker } = {},
 ): Promise<ProjectAccess> {
-  const invoker = options.invoker ?? { uid: process.getuid?.(), gid: process.getgid?.() };
+  const invoker = options.invoker ?? currentInvoker();
   const user = containerUser(invoker, session.remote);
   if (options.writable) {
     if (session.remote) {
@@ -132,7 +176,11 @@ export async function projectAccess(
     };
   }
   if (!session.remote && user === CONTAINER_USER) {
-    const blocked = firstUnreadable(project, CONTAINER_UID, CONTAINER_GID);
+    const started = options.invoker ? undefined : early.get(project);
+    early.delete(project);
+    const blocked = started
+      ? await started
+      : firstUnreadable(project, CONTAINER_UID, CONTAINER_GID);
     if (blocked) {
       const why = `${blocked} is not readable by the container's user (${CONTAINER_USER})`;
       const mount = await projectMount({ ...session, remote: true }, project, options.signal, why);
