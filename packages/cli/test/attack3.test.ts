@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { chmodSync, copyFileSync, readFileSync } from "node:fs";
+import { chmodSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { GuardError } from "@brink/guard";
 import { ProbeError } from "@brink/probes";
@@ -23,7 +23,7 @@ test("instanceof a suite's own subclass of ProbeError or GuardError holds for th
 const tmp = testDir("brink-attack3-");
 
 engineTest(
-  "exec --check at the exec floor: a command that exits 0 at 8m is not reported OOM-killed because --check is given",
+  "exec --check below its floor is refused first (a wrapper shares the fence), not run into a false OOM kill; at 32m the check's code is brink's",
   async () => {
     chmodSync(tmp, 0o755);
     copyFileSync(join(import.meta.dir, "fixtures/attack3/exits.ts"), join(tmp, "exits.ts"));
@@ -33,38 +33,27 @@ engineTest(
       { run },
     );
     expect(plain.code).toBe(0);
-    const json = join(tmp, "exec.json");
+    // With --check a Bun wrapper shares the fence with the command: 8m cannot hold both (the
+    // command was reported OOM-killed, exit 137, and no check ran). brink now says so first.
     const checked = await brink(
       [
-        "exec",
-        "--memory",
-        "8m",
-        "--project",
-        tmp,
-        "--json",
-        json,
-        "--check",
-        "bun exits.ts 4",
-        "--",
-        "bun",
-        "exits.ts",
-        "0",
+        ...["exec", "--memory", "8m", "--project", tmp, "--check", "bun exits.ts 4"],
+        ...["--", "bun", "exits.ts", "0"],
       ],
       { run },
     );
-    const report = JSON.parse(readFileSync(json, "utf8")) as {
-      exitCode: number;
-      outcome: string;
-      check: { exitCode: number } | null;
-    };
-    // The same command at the same fence, now with --check: it still exits 0 and the check's
-    // code is brink's (today the command is reported oom-killed, exit 137, and no check runs).
-    expect([report.exitCode, report.outcome, report.check?.exitCode ?? null]).toEqual([
-      0,
-      "exited",
-      4,
-    ]);
-    expect(checked.code).toBe(4);
+    expect(checked.code).toBe(2);
+    expect(checked.stderr).toContain(
+      "--memory 8m cannot be honoured: with --check, its wrapper and the command (two Bun processes) need 32m",
+    );
+    const enough = await brink(
+      [
+        ...["exec", "--memory", "32m", "--project", tmp, "--check", "bun exits.ts 4"],
+        ...["--", "bun", "exits.ts", "0"],
+      ],
+      { run },
+    );
+    expect(enough.code).toBe(4);
     expect(await leftovers(run)).toBe(0);
   },
 );

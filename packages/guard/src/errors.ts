@@ -20,7 +20,8 @@ export class GuardError extends Error {
   /** The same class across copies of the package (see isBrandedInstance). */
   static readonly [CLASS_BRAND] = "GuardError";
   static override [Symbol.hasInstance](v: unknown): boolean {
-    return isBrandedInstance(GuardError, v);
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof: a subclass of GuardError answers for itself
+    return isBrandedInstance(this, v);
   }
   override readonly name = "GuardError";
   readonly code: GuardErrorCode;

@@ -42,3 +42,11 @@ test("only a class that carries its own brand matches; anything else is not an i
   // class's own static field, found through the prototype chain's constructors.
   expect(isBrandedInstance(one.A, { [CLASS_BRAND]: "A" })).toBe(false);
 });
+
+test("a subclass a user makes answers for itself: a base instance is not one of it", () => {
+  const { A } = copy();
+  class Mine extends A {}
+  expect(new A() instanceof Mine).toBe(false);
+  expect(new Mine() instanceof Mine).toBe(true);
+  expect(new Mine() instanceof A).toBe(true);
+});

@@ -19,7 +19,8 @@ export class ProbeError extends Error {
   /** The same class across copies of the package (see isBrandedInstance in @brink/guard). */
   static readonly [CLASS_BRAND] = "ProbeError";
   static override [Symbol.hasInstance](v: unknown): boolean {
-    return isBrandedInstance(ProbeError, v);
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof: a subclass of ProbeError answers for itself
+    return isBrandedInstance(this, v);
   }
   override readonly name = "ProbeError";
   readonly code: ProbeErrorCode;

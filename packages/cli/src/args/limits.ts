@@ -57,6 +57,15 @@ export const MINIMUM: Floors = {
   pids: { least: 16, why: "Bun does not start under" },
 };
 
+/** The least for `brink exec --check`: its wrapper and the command, two Bun processes, share the fence. */
+export const CHECKED_COMMAND_MINIMUM: Floors = {
+  ...MINIMUM,
+  memory: {
+    least: 32 * MiB,
+    why: "with --check, its wrapper and the command (two Bun processes) need",
+  },
+};
+
 /** The least for `brink sweep`: its driver and the program, two Bun processes, share the fence. */
 export const SWEEP_MINIMUM: Floors = {
   ...MINIMUM,

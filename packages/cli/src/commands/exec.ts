@@ -1,6 +1,11 @@
 import { parseArgs } from "node:util";
 import type { FenceSummary } from "@brink/guard";
-import { COMMAND_MINIMUM, LIMIT_OPTIONS, limitsFromFlags } from "../args/limits.ts";
+import {
+  CHECKED_COMMAND_MINIMUM,
+  COMMAND_MINIMUM,
+  LIMIT_OPTIONS,
+  limitsFromFlags,
+} from "../args/limits.ts";
 import { resolveProject } from "../args/plan.ts";
 import { shellLine } from "../args/shell-quote.ts";
 import { formatSize, parseDuration } from "../args/units.ts";
@@ -120,7 +125,9 @@ export async function execCommand(argv: string[]): Promise<number> {
   );
   if (!command.length)
     throw new BrinkError("USAGE", "exec needs a command after --, e.g. brink exec -- bun test");
-  const limits = diskWithinMemory(limitsFromFlags(v, COMMAND_MINIMUM), v.disk !== undefined);
+  // --check runs the command under a Bun wrapper: two Bun processes share the fence.
+  const floors = v.check === undefined ? COMMAND_MINIMUM : CHECKED_COMMAND_MINIMUM;
+  const limits = diskWithinMemory(limitsFromFlags(v, floors), v.disk !== undefined);
   const timeoutMs = v.timeout === undefined ? null : parseDuration("--timeout", v.timeout);
   const project = resolveProject(v.project);
   if (v.json) checkOutputs({ json: v.json });
