@@ -83,6 +83,15 @@ test.each([
   [["run", "--junit", "packages"], "--junit packages cannot be written (it is a directory)"],
   // a folder that only looks writable (as root) is found before the run, not after it
   [["run", "--json", "/proc/brink.json"], "--json /proc/brink.json cannot be written"],
+  // sweep and squeeze check their reports before anything runs too
+  [
+    ["sweep", "--fault", "write:EIO", "--json", "packages", "--", "true"],
+    "--json packages cannot be written",
+  ],
+  [
+    ["squeeze", "--json", "/proc/brink.json", "--", "true"],
+    "--json /proc/brink.json cannot be written",
+  ],
   [
     ["exec", "--json", "README.md/x.json", "--", "true"],
     "--json README.md/x.json cannot be written",

@@ -9,7 +9,7 @@ import { squeezeMarkdown } from "../report/squeeze-markdown.ts";
 import { type SqueezeReport, squeezeExitCode } from "../report/squeeze-report.ts";
 import { palette } from "../report/terminal.ts";
 import { safeJson } from "../report/text.ts";
-import { writeOut } from "../report/write-reports.ts";
+import { checkOutputs, writeOut } from "../report/write-reports.ts";
 import { type SqueezeArgs, squeezeArgs } from "./squeeze-args.ts";
 
 /** Writes the reports asked for, and the Markdown to $GITHUB_STEP_SUMMARY when set. */
@@ -40,6 +40,8 @@ export async function squeezeCommand(
   options: { color?: boolean } = {},
 ): Promise<number> {
   const plan = squeezeArgs(argv);
+  // An unwritable report is found now, not after every try ran.
+  checkOutputs({ json: plan.json, junit: plan.junit, markdown: plan.markdown });
   const c = palette(options.color ?? false);
   await using scope = openRunScope();
   const started = Date.now();

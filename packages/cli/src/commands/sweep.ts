@@ -11,7 +11,7 @@ import {
   sweepRowLine,
   sweepTable,
 } from "../report/sweep-report.ts";
-import { writeOut } from "../report/write-reports.ts";
+import { checkOutputs, writeOut } from "../report/write-reports.ts";
 
 export { ERRNOS, parseFaults, SYSCALLS, sweepPlanFromArgs } from "../orchestrate/sweep-plan.ts";
 
@@ -25,6 +25,8 @@ export { ERRNOS, parseFaults, SYSCALLS, sweepPlanFromArgs } from "../orchestrate
  */
 export async function sweepCommand(argv: string[]): Promise<number> {
   const plan = sweepPlanFromArgs(argv);
+  // An unwritable report is found now, not after every step ran.
+  checkOutputs({ json: plan.json, junit: plan.junit });
   if (!Bun.which("strace")) {
     throw new BrinkError(
       "IMAGE_BUILD_FAILED",

@@ -4,6 +4,7 @@ import {
   closeSync,
   constants,
   existsSync,
+  lstatSync,
   mkdirSync,
   openSync,
   rmSync,
@@ -35,15 +36,29 @@ export function writeOut(path: string, text: string): void {
   }
 }
 
+/** Whether `path` is a symbolic link (false when it cannot be looked at). */
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 /** Why `path` cannot be written (as a file, its missing folders created), or null when it can. */
 export function unwritable(path: string): string | null {
   const abs = resolve(path);
   try {
     if (existsSync(abs)) {
-      if (statSync(abs).isDirectory()) return "it is a directory";
+      const st = statSync(abs);
+      if (st.isDirectory()) return "it is a directory";
+      // A FIFO would hold the run at its end until someone reads it.
+      if (st.isFIFO()) return "it is a FIFO";
       accessSync(abs, constants.W_OK);
       return null;
     }
+    // A link whose target is missing: written through, the target is made where it points.
+    if (isLink(abs)) return null;
     // The nearest folder that exists must be a folder we may create entries in.
     let dir = dirname(abs);
     while (!existsSync(dir)) dir = dirname(dir);
