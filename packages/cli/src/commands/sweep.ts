@@ -86,13 +86,15 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   }
   process.stdout.write(sweepTable(report));
   const code = sweepExitCode(report);
-  if (
-    !code &&
-    !report.results.length &&
-    Object.values(report.sweeps).every((x) => x.end === "complete")
-  ) {
-    // A sweep with nothing to fail proved nothing: not a pass (its note says why).
-    process.stderr.write("brink: nothing was swept: no run made a call the fault could fail\n");
+  // A fault with nothing to fail proved nothing: not a pass (its note says why). A break
+  // found by another fault still makes it 1.
+  const empty = Object.entries(report.sweeps)
+    .filter(([f, x]) => x.end === "complete" && !report.results.some((r) => r.fault === f))
+    .map(([f]) => f);
+  if (!code && empty.length) {
+    process.stderr.write(
+      `brink: nothing was swept for ${empty.join(", ")}: the fault failed no call in any run\n`,
+    );
     return 3;
   }
   return code;

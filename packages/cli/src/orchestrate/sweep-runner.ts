@@ -210,9 +210,13 @@ async function sweepCalls(ctx: Ctx, f: Fault, st: FaultSweep): Promise<void> {
     st.next = ctx.plan.max + 1;
   }
   if (st.end === "complete" && !reached && (most === 0 || st.calls === 0)) {
-    // Nothing failed because nothing matched: say so, it is most often the --path.
+    // Nothing failed because nothing matched: say so, and the likeliest why.
     const paths = ctx.plan.paths;
-    st.note = `no run made a matching ${fault.split(":")[0]} call${paths.length ? ` on ${paths.join(", ")}` : ""}, so nothing was swept${paths.length ? "; --path must name the file the calls are made on (for a save through a temporary file and a rename, the temporary file)" : ""}`;
+    const call = `${fault.split(":")[0]} call${paths.length ? ` on ${paths.join(", ")}` : ""}`;
+    const clean = st.baseline === "handled" || st.baseline === "reported";
+    st.note = clean
+      ? `no run made a matching ${call}, so nothing was swept${paths.length ? "; --path must name the file the calls are made on (for a save through a temporary file and a rename, the temporary file)" : ""}`
+      : `no run made a matching ${call}, so nothing was swept: the run with no fault ${st.baseline ?? "did not report"} before making one`;
   }
   if (end.error) throw end.error;
 }
