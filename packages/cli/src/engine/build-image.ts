@@ -10,7 +10,8 @@ import {
   type ImageInputs,
   parentDirs,
 } from "./image-inputs.ts";
-import { LABEL, LABEL_INPUTS, LABEL_RUN } from "./labels.ts";
+import { LABEL, LABEL_INPUTS, LABEL_RUN, LABEL_SOURCE } from "./labels.ts";
+import { pruneProbeImages, sourceKey } from "./prune-images.ts";
 
 /** The probe image to run, and whether this call built it. */
 export interface ProbeImage {
@@ -102,10 +103,17 @@ export async function ensureImage(
     // not there yet: build it
   }
   options.onBuild?.();
+  const probes = inputs.packages.find((p) => p.name === "@brink/probes");
+  const source = sourceKey(probes?.dir ?? inputs.hash);
   const dir = mkdtempSync(join(tmpdir(), "brink-image-"));
   try {
     await prepareContext(inputs, dir);
-    const labels = { [LABEL]: "1", [LABEL_RUN]: options.runId, [LABEL_INPUTS]: inputs.hash };
+    const labels = {
+      [LABEL]: "1",
+      [LABEL_RUN]: options.runId,
+      [LABEL_INPUTS]: inputs.hash,
+      [LABEL_SOURCE]: source,
+    };
     await buildContext(docker, dir, { tag: inputs.tag, labels }, options.signal);
   } catch (e) {
     if (options.signal?.aborted) {
@@ -123,6 +131,7 @@ export async function ensureImage(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  await pruneProbeImages(docker, source, inputs.tag);
   return { tag: inputs.tag, hash: inputs.hash, built: true };
 }
 

@@ -8,6 +8,8 @@ export const LABEL = "dev.brink";
 export const LABEL_RUN = "dev.brink.run";
 /** The probe image's input hash. */
 export const LABEL_INPUTS = "dev.brink.inputs";
+/** On probe images: which install of brink built it (see pruneProbeImages). */
+export const LABEL_SOURCE = "dev.brink.source";
 /** The pid of the brink process that created it. */
 export const LABEL_PID = "dev.brink.pid";
 /** The host name of the machine that brink process runs on (os.hostname()). */
