@@ -11,7 +11,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { unwritable } from "../src/report/write-reports.ts";
+import { stepSummaryWanted, unwritable } from "../src/report/write-reports.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "brink-report-paths-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,4 +43,11 @@ test("what cannot take a report is named before the run", () => {
   expect(unwritable(join(dir, "file/x.json"))).toContain("is not a directory");
   // A folder that only looks writable: as root /proc passes the access check, not the trial.
   expect(unwritable("/proc/brink-report.json")).not.toBeNull();
+});
+
+test("the step summary gets the table unless it is the --markdown file itself", () => {
+  expect(stepSummaryWanted({ GITHUB_STEP_SUMMARY: "/tmp/s.md" }, undefined)).toBe(true);
+  expect(stepSummaryWanted({ GITHUB_STEP_SUMMARY: "/tmp/s.md" }, "/tmp/r.md")).toBe(true);
+  expect(stepSummaryWanted({ GITHUB_STEP_SUMMARY: "/tmp/s.md" }, "/tmp/./s.md")).toBe(false);
+  expect(stepSummaryWanted({}, "/tmp/r.md")).toBe(false);
 });

@@ -9,7 +9,7 @@ import { squeezeMarkdown } from "../report/squeeze-markdown.ts";
 import { type SqueezeReport, squeezeExitCode } from "../report/squeeze-report.ts";
 import { palette } from "../report/terminal.ts";
 import { safeJson } from "../report/text.ts";
-import { checkOutputs, writeOut } from "../report/write-reports.ts";
+import { checkOutputs, stepSummaryWanted, writeOut } from "../report/write-reports.ts";
 import { type SqueezeArgs, squeezeArgs } from "./squeeze-args.ts";
 
 /** Writes the reports asked for, and the Markdown to $GITHUB_STEP_SUMMARY when set. */
@@ -17,9 +17,9 @@ function writeSqueezeReports(report: SqueezeReport, plan: SqueezeArgs, env = pro
   if (plan.json) writeOut(plan.json, `${safeJson(report, 2)}\n`);
   if (plan.junit) writeOut(plan.junit, squeezeJUnit(report));
   if (plan.markdown) writeOut(plan.markdown, squeezeMarkdown(report));
-  if (env.GITHUB_STEP_SUMMARY) {
+  if (stepSummaryWanted(env, plan.markdown)) {
     try {
-      appendFileSync(env.GITHUB_STEP_SUMMARY, squeezeMarkdown(report));
+      appendFileSync(env.GITHUB_STEP_SUMMARY as string, squeezeMarkdown(report));
     } catch {
       // the step summary is a courtesy; never fail a run over it
     }

@@ -107,6 +107,21 @@ export function checkOutputs(outputs: Outputs, flag = (k: string) => `--${k}`): 
 }
 
 /**
+ * Whether to append the Markdown to $GITHUB_STEP_SUMMARY: when it is set and is not the
+ * `--markdown` file itself (which would then hold the table twice).
+ *
+ * @example
+ * stepSummaryWanted({ GITHUB_STEP_SUMMARY: "/tmp/s.md" }, "report.md") // true
+ */
+export function stepSummaryWanted(
+  env: Record<string, string | undefined>,
+  markdown: string | undefined,
+): boolean {
+  const summary = env.GITHUB_STEP_SUMMARY;
+  return !!summary && (!markdown || resolve(summary) !== resolve(markdown));
+}
+
+/**
  * Writes the requested reports, and appends the Markdown to $GITHUB_STEP_SUMMARY when set.
  * Returns one line per report written, e.g. "JSON: reports/brink.json".
  *
@@ -125,9 +140,9 @@ export function writeReports(report: Report, outputs: Outputs, env = process.env
   put("json", () => `${safeJson(report, 2)}\n`);
   put("junit", () => toJUnit(report));
   put("markdown", () => toMarkdown(report));
-  if (env.GITHUB_STEP_SUMMARY) {
+  if (stepSummaryWanted(env, outputs.markdown)) {
     try {
-      appendFileSync(env.GITHUB_STEP_SUMMARY, toMarkdown(report));
+      appendFileSync(env.GITHUB_STEP_SUMMARY as string, toMarkdown(report));
     } catch {
       // the step summary is a courtesy; never fail a run over it
     }
