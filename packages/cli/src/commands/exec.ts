@@ -11,7 +11,6 @@ import { shellLine } from "../args/shell-quote.ts";
 import { formatSize, parseDuration } from "../args/units.ts";
 import type { Limits } from "../engine/container-spec.ts";
 import { outputSink } from "../engine/output-sink.ts";
-import { projectAccess, scanProjectEarly } from "../engine/project-access.ts";
 import type { ContainerExit } from "../engine/run-container.ts";
 import { openRunScope } from "../engine/run-scope.ts";
 import { BrinkError } from "../errors.ts";
@@ -186,13 +185,7 @@ export async function execCommand(argv: string[]): Promise<number> {
     if (rest) await toStderr(rest);
   };
   try {
-    scanProjectEarly(project);
-    const session = await scope.session();
-    const access = await projectAccess(session, project, {
-      writable: v["writable-project"],
-      signal: scope.signal,
-    });
-    scope.defer(access.cleanup);
+    const { session, access } = await scope.project(project, { writable: v["writable-project"] });
     if (scope.signal.aborted) throw new BrinkError("INTERRUPTED", String(scope.signal.reason));
     if (timeoutMs !== null) timer = setTimeout(() => stop.abort("timeout"), timeoutMs);
     const run =

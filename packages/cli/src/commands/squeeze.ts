@@ -1,5 +1,4 @@
 import { appendFileSync } from "node:fs";
-import { projectAccess } from "../engine/project-access.ts";
 import { openRunScope } from "../engine/run-scope.ts";
 import { formatFence } from "../orchestrate/squeeze-fences.ts";
 import { runSqueeze } from "../orchestrate/squeeze-runner.ts";
@@ -48,12 +47,9 @@ export async function squeezeCommand(
   let result: Awaited<ReturnType<typeof runSqueeze>> | null = null;
   let failure: unknown = null;
   try {
-    const session = await scope.session();
-    const access = await projectAccess(session, plan.project, {
+    const { session, access } = await scope.project(plan.project, {
       writable: plan.writableProject,
-      signal: scope.signal,
     });
-    scope.defer(access.cleanup);
     const ranges = plan.fences
       .map(
         (f) => `${f} ${formatFence(f, plan.ranges[f].low)}..${formatFence(f, plan.ranges[f].high)}`,

@@ -1,4 +1,3 @@
-import { projectAccess } from "../engine/project-access.ts";
 import { openRunScope } from "../engine/run-scope.ts";
 import { BrinkError } from "../errors.ts";
 import { faultName, sweepPlanFromArgs } from "../orchestrate/sweep-plan.ts";
@@ -39,12 +38,9 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const state = newSweepState(plan);
   let failure: unknown = null;
   try {
-    const session = await scope.session();
-    const access = await projectAccess(session, plan.project, {
+    const { session, access } = await scope.project(plan.project, {
       writable: plan.writableProject,
-      signal: scope.signal,
     });
-    scope.defer(access.cleanup);
     process.stderr.write(
       `sweeping ${plan.faults.map(faultName).join(", ")} over ${plan.command.join(" ")}...\n`,
     );

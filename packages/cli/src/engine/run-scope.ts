@@ -1,6 +1,7 @@
 import { type InterruptTrap, type Stopped, trapInterrupts } from "./interrupts.ts";
 import { LABEL_PID, LABEL_RUN, newRunId } from "./labels.ts";
 import { liveContainers } from "./live-containers.ts";
+import { type ProjectAccess, projectAccess, scanProjectEarly } from "./project-access.ts";
 import { type EngineSession, openSession } from "./session.ts";
 
 /**
@@ -18,6 +19,15 @@ export interface RunScope extends AsyncDisposable {
   readonly stopped: Stopped | null;
   /** Connects and readies the probe image, once; reaping of dead runs starts in the background. */
   session(options?: { onBuild?: () => void }): Promise<EngineSession>;
+  /**
+   * The session and the project as this run's containers see it (projectAccess), whose
+   * cleanup runs on close. The project's readability walk starts before the session, so it
+   * overlaps the engine's answers.
+   */
+  project(
+    dir: string,
+    options?: { writable?: boolean; onBuild?: () => void },
+  ): Promise<{ session: EngineSession; access: ProjectAccess }>;
   /** Something to undo on close (e.g. a per-run image), newest first. */
   defer(cleanup: () => unknown): void;
   /** Stops the work for another reason (e.g. the engine went away); `stopped` stays as it was. */
@@ -99,6 +109,16 @@ export function openRunScope(options: { onStop?: (s: Stopped) => void } = {}): R
         return s;
       });
       return opened;
+    },
+    async project(dir, o = {}) {
+      scanProjectEarly(dir);
+      const session = await this.session({ onBuild: o.onBuild });
+      const access = await projectAccess(session, dir, {
+        writable: o.writable,
+        signal: trap.signal,
+      });
+      cleanups.push(access.cleanup);
+      return { session, access };
     },
     defer: (c) => void cleanups.push(c),
     abort: (reason) => trap.abort(reason),

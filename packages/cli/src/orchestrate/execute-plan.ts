@@ -2,7 +2,7 @@ import type { ProbeResult } from "@brink/probes/host";
 import { inCategoryOrder } from "../args/category-limit.ts";
 import type { Plan } from "../args/plan.ts";
 import { formatSize } from "../args/units.ts";
-import { type ProjectAccess, projectAccess } from "../engine/project-access.ts";
+import type { ProjectAccess } from "../engine/project-access.ts";
 import { openRunScope } from "../engine/run-scope.ts";
 import type { EngineSession } from "../engine/session.ts";
 import { barProgress, lineProgress, type Progress } from "../report/progress.ts";
@@ -69,11 +69,7 @@ export async function executePlan(
       onBuild: () => err(c.dim("building the probe image (offline, once per change)...")),
     });
     engine = { kind: "docker", version: session.version, cgroup: session.cgroup };
-    const access = await projectAccess(session, plan.project, {
-      writable: plan.writableProject,
-      signal: scope.signal,
-    });
-    scope.defer(access.cleanup);
+    const { access } = await scope.project(plan.project, { writable: plan.writableProject });
     if (!Array.isArray(source)) probes = await source(session, scope.signal, access);
     if (!scope.signal.aborted) {
       err(
