@@ -157,6 +157,21 @@ async function sweepKeys(
   return { endAt, next: keyAt(i), unfinished, error };
 }
 
+/**
+ * Writes how a run of keys ended into `st`: complete at the end it found, stopped by an
+ * error or a stop; otherwise `ranOut` says (the keys ran out before an end was found).
+ */
+function settle(st: FaultSweep, end: KeysEnd, ctx: Ctx, ranOut: () => void): void {
+  st.notRun = end.unfinished;
+  if (end.endAt !== null && !end.error) {
+    st.end = "complete";
+    st.next = null;
+  } else if (end.error || ctx.signal.aborted) {
+    st.end = "stopped";
+    st.next = end.next;
+  } else ranOut();
+}
+
 /** The sweep of one syscall fault (errno or KILL): N = 1, 2, ... until a run has nothing left to fail, or --max. */
 async function sweepCalls(ctx: Ctx, f: Fault, st: FaultSweep): Promise<void> {
   const fault = faultName(f);
@@ -194,21 +209,16 @@ async function sweepCalls(ctx: Ctx, f: Fault, st: FaultSweep): Promise<void> {
       typeof st.calls === "number" ? Math.max(st.calls, reached) + 1 : Number.POSITIVE_INFINITY,
   );
   st.calls ??= most || null;
-  st.notRun = end.unfinished;
-  if (end.endAt !== null && !end.error) {
-    st.end = "complete";
-    st.next = null;
-  } else if (end.error || ctx.signal.aborted) {
-    st.end = "stopped";
-    st.next = end.next;
-  } else if (st.calls !== null && ctx.plan.max >= st.calls) {
-    // N counts a thread's calls: past the whole run's count there is nothing left to fail.
-    st.end = "complete";
-    st.next = null;
-  } else {
-    st.end = "max";
-    st.next = ctx.plan.max + 1;
-  }
+  settle(st, end, ctx, () => {
+    if (st.calls !== null && ctx.plan.max >= st.calls) {
+      // N counts a thread's calls: past the whole run's count there is nothing left to fail.
+      st.end = "complete";
+      st.next = null;
+    } else {
+      st.end = "max";
+      st.next = ctx.plan.max + 1;
+    }
+  });
   if (st.end === "complete" && !reached && (most === 0 || st.calls === 0)) {
     // Nothing failed because nothing matched: say so, and the likeliest why.
     const paths = ctx.plan.paths;
@@ -258,19 +268,12 @@ async function sweepDisk(ctx: Ctx, f: Fault, st: FaultSweep): Promise<void> {
     (k) => run(k),
     (r) => r.kind === "step" && r.step.short === null,
   );
-  st.notRun = end.unfinished;
-  if (end.endAt !== null && !end.error) {
-    st.end = "complete";
-    st.next = null;
-  } else if (end.error || ctx.signal.aborted) {
-    st.end = "stopped";
-    st.next = end.next;
-  } else {
+  settle(st, end, ctx, () => {
     st.end = "max";
     const i = Math.min(ctx.plan.max, Math.ceil(ctx.plan.limits.disk / step));
     st.next = i * step < ctx.plan.limits.disk ? i * step : null;
     if (st.next === null) st.note = "every budget up to the disk's size ran short";
-  }
+  });
   if (end.error) throw end.error;
 }
 
