@@ -96,9 +96,7 @@ async function loadAll(suites: string[], builtin: boolean, category?: Category):
   if (!suites.length && category) return builtinProbesOf(category);
   const { loadSuite, uniqueIds } = await import("./load-suite.ts");
   const sources: [string, Probe[]][] = [];
-  if ((builtin || !suites.length) && category && !suites.length)
-    sources.push(["the built-in suite", await builtinProbesOf(category)]);
-  else if (builtin || !suites.length)
+  if (builtin || !suites.length)
     sources.push(["the built-in suite", (await import("./suite/index.ts")).builtinProbes]);
   for (const s of suites) sources.push([s, await loadSuite(s)]);
   return uniqueIds(sources);
