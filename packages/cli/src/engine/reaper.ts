@@ -33,11 +33,11 @@ export function hostContext(): LivenessContext {
 export async function findLeftovers(
   docker: Docker,
   ctx: LivenessContext = hostContext(),
-  options: { images?: boolean } = {},
+  options: { containers?: boolean; images?: boolean } = {},
 ): Promise<Leftover[]> {
   const label = [`${LABEL}=1`];
   const [containers, images] = await Promise.all([
-    docker.listContainers({ all: true, filters: { label } }),
+    options.containers === false ? [] : docker.listContainers({ all: true, filters: { label } }),
     options.images === false ? [] : docker.listImages({ filters: { label } }),
   ]);
   const out: Leftover[] = [];
@@ -114,8 +114,11 @@ export async function reapDeadRuns(docker: Docker): Promise<number> {
     // (~50 ms with the hundred an engine gathers), so images are looked at only where a dead
     // run left a container (a run that died between the two leaves its image to `brink clean`).
     const ctx = hostContext();
-    let dead = (await findLeftovers(docker, ctx, { images: false })).filter((x) => !x.kept);
-    if (dead.length) dead = (await findLeftovers(docker, ctx)).filter((x) => !x.kept);
+    const dead = (await findLeftovers(docker, ctx, { images: false })).filter((x) => !x.kept);
+    if (dead.length)
+      dead.push(
+        ...(await findLeftovers(docker, ctx, { containers: false })).filter((x) => !x.kept),
+      );
     return (await removeLeftovers(docker, dead)).removed;
   } catch {
     return 0;
