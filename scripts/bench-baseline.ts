@@ -3,6 +3,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { median } from "./median.ts";
 
 /** The last commit before issue 11 (one process per probe). */
 export const DEFAULT_BASELINE = "19d97a7";
@@ -22,8 +23,6 @@ async function sh(cmd: string[], cwd: string): Promise<{ code: number; out: stri
   ]);
   return { code, out: code === 0 ? out : `${out}${err}` };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /**
  * Checks `rev` out beside the repository (a detached worktree, removed after), installs it,

@@ -5,6 +5,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { median } from "./median.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const MAIN = join(ROOT, "packages/cli/src/main.ts");
@@ -32,8 +33,6 @@ export async function benchSqueeze(n: number) {
   await squeezeOnce();
   const all: Awaited<ReturnType<typeof squeezeOnce>>[] = [];
   for (let i = 0; i < n; i++) all.push(await squeezeOnce());
-  const median = (xs: number[]) =>
-    [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   return {
     ms: median(all.map((x) => x.ms)),
     runs: median(all.map((x) => x.runs)),

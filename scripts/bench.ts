@@ -19,12 +19,12 @@ import { LABEL, LABEL_RUN } from "../packages/cli/src/engine/labels.ts";
 import { runContainer } from "../packages/cli/src/engine/run-container.ts";
 import { compareWithBaseline, DEFAULT_BASELINE } from "./bench-baseline.ts";
 import { benchSqueeze } from "./bench-squeeze.ts";
+import { median } from "./median.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const MAIN = join(ROOT, "packages/cli/src/main.ts");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const runId = `bench-${process.pid}`;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
