@@ -1,8 +1,9 @@
 import { expect, test } from "bun:test";
-import { closeSync, mkdtempSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FD_TABLE_MAX, holdFdTableOpen, softNofile } from "../src/runner/fd-table.ts";
+import { readProcLimits } from "@brink/guard";
+import { FD_TABLE_MAX, holdFdTableOpen } from "../src/runner/fd-table.ts";
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units
 Max cpu time              unlimited            unlimited            seconds
@@ -10,13 +11,16 @@ Max open files            256                  512                  files
 Max processes             100                  100                  processes
 `;
 
-test("softNofile reads the soft limit of a limits file; null when it cannot", () => {
-  const dir = mkdtempSync(join(tmpdir(), "brink-limits-"));
-  writeFileSync(join(dir, "limits"), LIMITS);
-  writeFileSync(join(dir, "bad"), "Max open files  lots  lots  files\n");
-  expect(softNofile(join(dir, "limits"))).toBe(256);
-  expect(softNofile(join(dir, "bad"))).toBeNull();
-  expect(softNofile(join(dir, "missing"))).toBeNull();
+test("the soft nofile limit the table is sized by: read from a limits file; null when it cannot be", () => {
+  const root = (text?: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "brink-limits-"));
+    mkdirSync(join(dir, "proc/self"), { recursive: true });
+    if (text !== undefined) writeFileSync(join(dir, "proc/self/limits"), text);
+    return dir;
+  };
+  expect(readProcLimits(root(LIMITS)).nofile.soft).toBe(256);
+  expect(readProcLimits(root("Max open files  lots  lots  files\n")).nofile.soft).toBeNull();
+  expect(readProcLimits(root()).nofile.soft).toBeNull();
 });
 
 /** A process's descriptor table size, from its /proc status. */

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, openSync } from "node:fs";
+import { readProcLimits } from "@brink/guard";
 import { loadLibc, O_CLOEXEC } from "./libc.ts";
 
 /** The most descriptor slots {@link holdFdTableOpen} makes room for in each probe process. */
@@ -17,7 +18,7 @@ export const FD_TABLE_MAX = 4096;
  * @example
  * await holdFdTableOpen(); // once, before the first probe
  */
-export async function holdFdTableOpen(soft = softNofile()): Promise<number | null> {
+export async function holdFdTableOpen(soft = readProcLimits().nofile.soft): Promise<number | null> {
   const c = await loadLibc();
   if (!c || soft === null || soft < 2) return null;
   const top = Math.min(soft, FD_TABLE_MAX) - 1;
@@ -26,19 +27,6 @@ export async function holdFdTableOpen(soft = softNofile()): Promise<number | nul
     const held = c.dup3(fd, top, O_CLOEXEC);
     closeSync(fd);
     return held === top ? held : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The soft "Max open files" of a /proc/<pid>/limits file, or null. */
-export function softNofile(limits = "/proc/self/limits"): number | null {
-  try {
-    const line = readFileSync(limits, "utf8")
-      .split("\n")
-      .find((l) => l.startsWith("Max open files"));
-    const soft = Number(line?.slice("Max open files".length).trim().split(/\s+/)[0]);
-    return Number.isInteger(soft) && soft > 0 ? soft : null;
   } catch {
     return null;
   }
