@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { PROBE_HOST_BUNDLE, PROBE_HOST_CHUNKS } from "@brink/probes/host";
 import type { ImageInputs } from "./image-inputs.ts";
 
@@ -21,12 +21,12 @@ export async function bundleProbeHost(inputs: ImageInputs, contextDir: string): 
   if (!probes) throw new Error("the image carries no @brink/probes to bundle");
   const out = await Bun.build({
     entrypoints: [join(probes.dir, "src/probe-host.ts")],
-    outdir: join(contextDir, "rootfs/node_modules/@brink/probes/src", PROBE_HOST_BUNDLE, ".."),
+    outdir: join(contextDir, "rootfs/node_modules/@brink/probes/src", dirname(PROBE_HOST_BUNDLE)),
     target: "bun",
     splitting: true,
     // No comments: they carry the sources' paths.
     minify: { whitespace: true },
-    naming: { entry: PROBE_HOST_BUNDLE.split("/").pop() as string, chunk: PROBE_HOST_CHUNKS },
+    naming: { entry: basename(PROBE_HOST_BUNDLE), chunk: PROBE_HOST_CHUNKS },
     throw: false,
   });
   if (!out.success)
